@@ -1,6 +1,30 @@
+using Calendar.Api.Endpoints;
+using Calendar.Api.Hosting;
+using Scalar.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+builder.AddCalendar();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+if (args.Contains("migrate"))
+{
+    // For deployments that migrate before rolling out: `dotnet Calendar.Api.dll migrate`.
+    app.Services.GetRequiredService<DatabaseSetup>().Migrate();
+    return;
+}
+await app.Services.GetRequiredService<DatabaseSetup>().RunAsync(app.Lifetime.ApplicationStopping);
+
+app.UseCalendar();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events calendar API")
+    .WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
+app.MapHealthEndpoints();
+app.MapEventsApi();
+app.MapFacetsApi();
 
 app.Run();
+
+public partial class Program;

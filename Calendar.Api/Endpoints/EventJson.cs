@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+using Calendar.Core.Events;
+
+namespace Calendar.Api.Endpoints;
+
+public sealed record LocationJson(string? Venue, string? Address, string? City, string? Country);
+public sealed record OnlineJson(string? JoinUrl);
+
+/// <summary>An event as the JSON API shows it. contactEmail appears only for moderators.</summary>
+public sealed record EventJson(
+    Guid Id, string Url, string Title, string Description, string Kind, string Status, bool AllDay,
+    DateOnly? StartsOn, DateOnly? EndsOn, DateTime? StartsAt, DateTime? EndsAt, string? TimeZone,
+    DateTime? StartsAtUtc, DateTime? EndsAtUtc, string? Recurrence,
+    LocationJson? Location, OnlineJson? Online, string[] Organizers, string[] Tags, string? Language,
+    string? RegistrationUrl, string? MoreInfoUrl, DateTime CreatedAt, DateTime UpdatedAt, int Sequence, string Moderation,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContactEmail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OccurrenceJson? Occurrence = null)
+{
+    public static EventJson From(Event e, bool includePrivate = false, Occurrence? occurrence = null) => new(
+        e.Id, $"/events/{e.Id}", e.Title, e.Description, e.Kind, e.Status, e.AllDay,
+        e.StartsOn, e.EndsOn, e.StartsLocal, e.EndsLocal, e.TimeZone,
+        e.AllDay ? null : e.StartsAt, e.AllDay ? null : e.EndsAt, e.Recurrence,
+        e.HasLocation ? new LocationJson(e.Venue, e.Address, e.City, e.Country) : null,
+        e.Online ? new OnlineJson(e.JoinUrl) : null,
+        e.Organizers, e.Tags, e.Language, e.RegistrationUrl, e.MoreInfoUrl, e.CreatedAt, e.UpdatedAt, e.Sequence, e.Moderation,
+        includePrivate ? e.ContactEmail : null,
+        occurrence is null ? null : OccurrenceJson.From(occurrence));
+}
+
+/// <summary>When this occurrence happens: dates for all-day events, local times plus instants otherwise.</summary>
+public sealed record OccurrenceJson(
+    DateOnly? StartsOn, DateOnly? EndsOn, DateTime? StartsAt, DateTime? EndsAt, DateTime? StartsAtUtc, DateTime? EndsAtUtc)
+{
+    public static OccurrenceJson From(Occurrence o) => o.Event.AllDay
+        ? new(o.StartsOn, o.EndsOn, null, null, null, null)
+        : new(null, null, o.StartsLocal, o.EndsLocal, o.StartsAt, o.EndsAt);
+}
+
+public sealed record EventPage(IReadOnlyList<EventJson> Items, string? NextCursor);
+
+public sealed record FacetJson(string Value, int Count);
+public sealed record FacetList(IReadOnlyList<FacetJson> Items);

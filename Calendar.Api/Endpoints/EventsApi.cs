@@ -1,0 +1,138 @@
+using System.Net.Http.Headers;
+using Calendar.Api.Hosting;
+using Calendar.Core.Data;
+using Calendar.Core.Events;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Calendar.Api.Endpoints;
+
+/// <summary>/api/events: the public list and item, and the authorised writes.</summary>
+public static class EventsApi
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var read = app.MapGroup("/api/events").WithTags("Events").RequireCors(Cors.Public);
+        read.MapGet("/", List)
+            .WithSummary("Published events as occurrences, filtered and paged")
+            .WithDescription("Filters: from, to, kind (repeatable), tag (repeatable, any), organizer, country, online, q, limit (1-200), cursor. " +
+                             "Without 'from', the list starts now. Series are expanded into the occurrences inside the window.");
+        read.MapGet("/{id:guid}", Get).WithSummary("One published event (moderators see any, with contactEmail)");
+
+        var write = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(Policies.Contribute);
+        write.MapPost("/", Create).Accepts<EventInput>("application/json")
+            .WithSummary("Create an event: a moderator's is published at once, a coordinator's waits for review");
+        write.MapPut("/{id:guid}", Replace).Accepts<EventInput>("application/json")
+            .WithSummary("Replace an event; send If-Match with the ETag you read to avoid overwriting someone else's change");
+        write.MapPost("/{id:guid}/cancel", Cancel)
+            .WithSummary("Mark an event cancelled; it stays in feeds so subscribers see the cancellation");
+        write.MapDelete("/{id:guid}", Delete).RequireAuthorization(Policies.Moderate)
+            .WithSummary("Remove an event (spam, duplicates); events that were called off should be cancelled instead");
+        return app;
+    }
+
+    private static async Task<Results<Ok<EventPage>, ValidationProblem>> List(HttpRequest request, EventStore store,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var parsed = EventFilter.Parse(request.Query);
+        if (parsed.Filter is not { } filter) return TypedResults.ValidationProblem(parsed.Errors, title: "The request has invalid values.");
+        var occurrences = await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct);
+        var page = occurrences.Take(filter.Limit).ToList();
+        var next = occurrences.Count > filter.Limit
+            ? EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id))
+            : null;
+        return TypedResults.Ok(new EventPage(page.Select(o => EventJson.From(o.Event, occurrence: o)).ToList(), next));
+    }
+
+    private static async Task<IResult> Get(Guid id, HttpContext context, EventStore store, CancellationToken ct)
+    {
+        var caller = Caller.From(context.User);
+        var e = await store.FindAsync(id, ct);
+        if (e is null || !CanSee(caller, e)) return Problems.NotFound("event");
+        context.Response.Headers.ETag = e.ETag;
+        return TypedResults.Ok(EventJson.From(e, includePrivate: CanSeePrivate(caller, e)));
+    }
+
+    private static async Task<IResult> Create(HttpContext context, JsonBody body, IValidator<EventInput> validator,
+        EventStore store, CancellationToken ct)
+    {
+        var read = await body.ReadAsync<EventInput>(context.Request);
+        if (read.Problem is not null) return read.Problem;
+        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: false, ct);
+        if (errors is not null) return Problems.Validation(errors);
+
+        var caller = Caller.From(context.User);
+        var created = await store.InsertAsync(draft!, caller.IsModerator ? "published" : "pending", caller.AccountId, ct);
+        context.Response.Headers.ETag = created.ETag;
+        return TypedResults.Created($"/api/events/{created.Id}", EventJson.From(created, includePrivate: true));
+    }
+
+    private static async Task<IResult> Replace(Guid id, HttpContext context, JsonBody body, IValidator<EventInput> validator,
+        EventStore store, CancellationToken ct)
+    {
+        if (!TryReadIfMatch(context.Request, out var expected))
+            return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
+                detail: "If-Match must be the ETag of the event as you last read it (or *).");
+        var read = await body.ReadAsync<EventInput>(context.Request);
+        if (read.Problem is not null) return read.Problem;
+        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: false, ct);
+        if (errors is not null) return Problems.Validation(errors);
+
+        var result = await store.ReplaceAsync(id, draft!, Scope(context), expected, ct);
+        return WriteResponse(context, result);
+    }
+
+    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore store, CancellationToken ct)
+    {
+        if (!TryReadIfMatch(context.Request, out var expected))
+            return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
+                detail: "If-Match must be the ETag of the event as you last read it (or *).");
+        var result = await store.CancelAsync(id, Scope(context), expected, ct);
+        return WriteResponse(context, result);
+    }
+
+    private static async Task<IResult> Delete(Guid id, EventStore store, CancellationToken ct) =>
+        await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound("event");
+
+    private static IResult WriteResponse(HttpContext context, WriteResult result)
+    {
+        switch (result.Outcome)
+        {
+            case WriteOutcome.Done:
+                context.Response.Headers.ETag = result.Event!.ETag;
+                return TypedResults.Ok(EventJson.From(result.Event, includePrivate: true));
+            case WriteOutcome.NotFound:
+                return Problems.NotFound("event");
+            case WriteOutcome.Forbidden:
+                return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "You can change only the events you submitted.");
+            default:
+                return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
+                    detail: "The event changed since you read it. Fetch it again, reapply your change and send the new ETag in If-Match.");
+        }
+    }
+
+    private static EventScope Scope(HttpContext context)
+    {
+        var caller = Caller.From(context.User);
+        return caller.IsModerator ? EventScope.Moderator : EventScope.Owner(caller.AccountId ?? Guid.Empty);
+    }
+
+    /// <summary>No If-Match (or *) means an unconditional write; otherwise it must be one of our ETags.</summary>
+    private static bool TryReadIfMatch(HttpRequest request, out long? revision)
+    {
+        revision = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*") return true;
+        if (!EntityTagHeaderValue.TryParse(header.Trim(), out var tag) || tag.IsWeak) return false;
+        var value = tag.Tag.Trim('"');
+        if (value.Length > 1 && value[0] == 'r' && long.TryParse(value.AsSpan(1), out var r)) { revision = r; return true; }
+        revision = -1; // well-formed but not ours: can never match
+        return true;
+    }
+
+    internal static bool CanSee(Caller caller, Event e) =>
+        e.Moderation == "published" || caller.IsModerator || (caller.AccountId is { } id && e.OwnerId == id);
+
+    internal static bool CanSeePrivate(Caller caller, Event e) =>
+        caller.IsModerator || (caller.AccountId is { } id && e.OwnerId == id);
+}

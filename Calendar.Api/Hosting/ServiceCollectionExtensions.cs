@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+using Calendar.Api.Endpoints;
+using Calendar.Core.Data;
+using Calendar.Core.Events;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Calendar.Api.Hosting;
+
+public static class Cors
+{
+    public const string Public = "public";
+}
+
+public static class ServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CalendarOptions>, CalendarOptionsValidator>();
+
+        services.AddSingleton(sp =>
+        {
+            var builderDs = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Calendar"));
+            builderDs.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            return builderDs.Build();
+        });
+        services.AddSingleton<EventStore>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IValidator<EventInput>, EventInputValidator>();
+        services.AddSingleton<JsonBody>();
+        services.AddSingleton<DatabaseSetup>();
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+
+        services.AddAuthentication(BearerAuthenticationHandler.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.Scheme, null);
+        services.AddSingleton<IBearerTokenResolver, BootstrapTokenResolver>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Moderate, p => p.RequireRole(Roles.Moderator))
+            .AddPolicy(Policies.Contribute, p => p.RequireRole(Roles.Moderator, Roles.Coordinator));
+
+        services.AddCors(o => o.AddPolicy(Cors.Public, p => p
+            .AllowAnyOrigin().WithMethods("GET", "HEAD").AllowAnyHeader()
+            .WithExposedHeaders("ETag", "Last-Modified")));
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize =
+                context.Configuration.GetValue<long?>($"{CalendarOptions.Section}:MaxRequestBodyBytes") ?? new CalendarOptions().MaxRequestBodyBytes;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseCalendar(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            await next();
+        });
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}
+
+/// <summary>Migrations and the one-time sample load, run before the service accepts requests.</summary>
+public sealed class DatabaseSetup(IConfiguration configuration, IOptions<CalendarOptions> options, NpgsqlDataSource dataSource,
+    ILogger<DatabaseSetup> logger)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (options.Value.MigrateOnStart) Migrate();
+        if (options.Value.LoadSampleData) await SampleData.LoadOnceAsync(dataSource, logger, ct);
+    }
+
+    public void Migrate()
+    {
+        var applied = Migrator.Run(configuration.GetConnectionString("Calendar")!, logger);
+        logger.LogInformation("Database migrated ({Count} new migrations)", applied.Count);
+    }
+}
