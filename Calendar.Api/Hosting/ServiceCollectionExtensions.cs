@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
+        services.AddRazorComponents();
         services.AddOpenApi();
 
         services.AddAuthentication(BearerAuthenticationHandler.Scheme)
@@ -68,11 +69,8 @@ public static class ServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(async (context, next) =>
-        {
-            context.Response.Headers.XContentTypeOptions = "nosniff";
-            await next();
-        });
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();

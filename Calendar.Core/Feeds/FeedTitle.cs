@@ -1,0 +1,47 @@
+using System.Globalization;
+using Calendar.Core.Events;
+
+namespace Calendar.Core.Feeds;
+
+/// <summary>
+/// Names a calendar after what it contains, e.g. "Anti-trafficking events — webinars, labour-exploitation".
+/// Feeds (X-WR-CALNAME, NAME), subscribe links (Outlook's &amp;name=) and pages use the same words.
+/// </summary>
+public static class FeedTitle
+{
+    public const string Base = "Anti-trafficking events";
+
+    public static string For(EventFilter filter)
+    {
+        var parts = new List<string>();
+        parts.AddRange(filter.Kinds.Select(Plural));
+        parts.AddRange(filter.Tags);
+        if (filter.Organizer is not null) parts.Add(filter.Organizer);
+        if (filter.Country is not null) parts.Add(CountryName(filter.Country));
+        if (filter.Online is true) parts.Add("online");
+        if (filter.Online is false) parts.Add("in person");
+        if (filter.Query is not null) parts.Add($"“{filter.Query}”");
+        var title = parts.Count == 0 ? Base : $"{Base} — {string.Join(", ", parts)}";
+        return title.Length <= 120 ? title : title[..119] + "…";
+    }
+
+    /// <summary>A sentence for X-WR-CALDESC and page subtitles.</summary>
+    public static string Describe(EventFilter filter) =>
+        filter.IsEmpty
+            ? "Webinars, conferences, meetings, deadlines and world days of the European anti-trafficking NGO network and the OSCE."
+            : $"Events of the European anti-trafficking NGO network and the OSCE, filtered: {For(filter)[(Base.Length + 3)..]}.";
+
+    public static string Plural(string kind) => kind switch
+    {
+        "world-day" => "world days",
+        "other" => "other events",
+        "conference" or "meeting" or "workshop" or "training" or "launch" or "deadline" or "webinar" => kind + "s",
+        _ => kind,
+    };
+
+    private static string CountryName(string code)
+    {
+        try { return new RegionInfo(code).EnglishName; }
+        catch (ArgumentException) { return code; }
+    }
+}
