@@ -1,5 +1,6 @@
 using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
+using Calendar.Api.Pages;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,17 @@ if (args.Contains("migrate"))
     app.Services.GetRequiredService<DatabaseSetup>().Migrate();
     return;
 }
+if (args.Contains("create-moderator"))
+{
+    // The first moderator of a new installation: `dotnet Calendar.Api.dll create-moderator <email>`.
+    Environment.ExitCode = await AccountCommands.CreateModeratorAsync(app, args);
+    return;
+}
+if (args.Contains("set-password"))
+{
+    Environment.ExitCode = await AccountCommands.SetPasswordAsync(app, args);
+    return;
+}
 await app.Services.GetRequiredService<DatabaseSetup>().RunAsync(app.Lifetime.ApplicationStopping);
 
 app.UseCalendar();
@@ -24,6 +36,12 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events cal
 app.MapHealthEndpoints();
 app.MapEventsApi();
 app.MapFacetsApi();
+app.MapSubmissionsApi();
+app.MapModerationApi();
+app.MapAdminApi();
+app.MapSubmitPages();
+app.MapLoginPages();
+app.MapAdminPages();
 
 app.Run();
 

@@ -62,6 +62,7 @@ public static class ServiceCollectionExtensions
             kestrel.Limits.MaxRequestBodySize =
                 context.Configuration.GetValue<long?>($"{CalendarOptions.Section}:MaxRequestBodyBytes") ?? new CalendarOptions().MaxRequestBodyBytes;
         });
+        builder.AddAccounts();
         return builder;
     }
 
@@ -74,6 +75,7 @@ public static class ServiceCollectionExtensions
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 }

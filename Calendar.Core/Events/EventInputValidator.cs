@@ -19,7 +19,7 @@ public sealed class EventInputValidator : AbstractValidator<EventInput>
             .NotEmpty().WithMessage("Give the event a title.")
             .MaximumLength(200).WithMessage("Keep the title to 200 characters or fewer (it has {TotalLength}).")
             .Must(t => !InputParsing.HasForbiddenCharacters(t!, multiLine: false))
-                .When(x => x.Title is not null)
+                .When(x => x.Title is not null, ApplyConditionTo.CurrentValidator)
                 .WithMessage("The title must be one line of plain text, without control or direction-override characters.");
 
         RuleFor(x => x.Description)
@@ -30,7 +30,7 @@ public sealed class EventInputValidator : AbstractValidator<EventInput>
 
         RuleFor(x => x.Kind)
             .NotEmpty().WithMessage("Choose what kind of event this is.")
-            .Must(Vocabulary.IsKind).When(x => !string.IsNullOrEmpty(x.Kind))
+            .Must(Vocabulary.IsKind).When(x => !string.IsNullOrEmpty(x.Kind), ApplyConditionTo.CurrentValidator)
                 .WithMessage($"Kind must be one of: {string.Join(", ", Vocabulary.Kinds)}.");
 
         RuleFor(x => x.Status)
@@ -118,7 +118,7 @@ public sealed class EventInputValidator : AbstractValidator<EventInput>
     {
         RuleFor(x => x.StartsOn)
             .NotEmpty().WithMessage("Give the first day of the event.")
-            .Must(v => InputParsing.Date(v) is not null).When(x => !string.IsNullOrEmpty(x.StartsOn))
+            .Must(v => InputParsing.Date(v) is not null).When(x => !string.IsNullOrEmpty(x.StartsOn), ApplyConditionTo.CurrentValidator)
             .WithMessage($"The first day must be a date written YYYY-MM-DD, between {InputParsing.MinYear} and {InputParsing.MaxYear}.");
         RuleFor(x => x.EndsOn)
             .Must(v => InputParsing.Date(v) is not null).When(x => x.EndsOn is not null)
@@ -142,7 +142,7 @@ public sealed class EventInputValidator : AbstractValidator<EventInput>
 
         RuleFor(x => x.TimeZone)
             .NotEmpty().WithMessage("Choose the time zone the times are in, such as Europe/Brussels.")
-            .Must(z => TimeZones.Find(z) is not null).When(x => !string.IsNullOrEmpty(x.TimeZone))
+            .Must(z => TimeZones.Find(z) is not null).When(x => !string.IsNullOrEmpty(x.TimeZone), ApplyConditionTo.CurrentValidator)
             .WithMessage("Time zone must be an IANA name such as Europe/Brussels or America/New_York.");
 
         RuleFor(x => x.StartsAt).Custom((value, context) => CheckLocal(value, context, "start"));
