@@ -121,6 +121,12 @@ public sealed class SubmitAndModerateTests
         await admin.GetByRole(AriaRole.Button, new() { Name = "Approve and publish" }).ClickAsync();
         await admin.GetByText("Approved: the event is now public.").WaitForAsync();
 
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Accounts and tokens" }).ClickAsync();
+        await admin.GetByLabel("Name of the new token for moderator@example.org").FillAsync("newsletter import");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create token" }).First.ClickAsync();
+        Assert.That(await admin.Locator("#new-token").InnerTextAsync(), Does.StartWith("cal_"));
+        await Support.Browser.ScreenshotAsync(admin, "accounts-new-token");
+
         var list = await api.GetStringAsync("/api/events?from=2030-05-01&to=2030-05-31&kind=webinar");
         Assert.That(list, Does.Contain("Browser-submitted webinar on forced labour"));
         Assert.That(list, Does.Not.Contain("coordinator@example.org"));

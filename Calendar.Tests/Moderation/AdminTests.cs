@@ -111,4 +111,13 @@ public sealed class AdminTests
         var client = await Forms.SignedInAsync(_app, "first.moderator@example.org", "first moderator password");
         Assert.That(await (await client.GetAsync("/admin")).Content.ReadAsStringAsync(), Does.Contain("Review queue"));
     }
+
+    [Test]
+    public async Task The_OpenAPI_document_lists_the_submission_and_moderation_routes_but_not_the_pages()
+    {
+        var json = await (await _app.Anonymous().GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+        Assert.That(json, Does.Contain("\"/api/submissions\"").And.Contain("\"/api/moderation/queue\"")
+            .And.Contain("\"/api/moderation/{id}/reject\"").And.Contain("\"/api/admin/tokens/{id}\""));
+        Assert.That(json, Does.Not.Contain("\"/admin").And.Not.Contain("\"/submit\"").And.Not.Contain("\"/login\""));
+    }
 }
