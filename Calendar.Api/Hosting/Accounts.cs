@@ -35,7 +35,28 @@ public static class AccountPrincipal
         new Claim(ClaimTypes.NameIdentifier, account.Id.ToString()),
         new Claim(ClaimTypes.Name, account.Email),
         new Claim(ClaimTypes.Role, account.Role),
+        new Claim(StampClaim, account.SessionStamp.ToString()),
     ], scheme));
+
+    public const string StampClaim = "calendar:session-stamp";
+
+    /// <summary>A sign-in cookie is honoured only while its account exists with the same role and password
+    /// (a new password changes the stamp), so a changed or removed account loses its sessions everywhere.</summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var user = context.Principal;
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
+        var valid = user is not null
+            && Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            && await accounts.FindAsync(id, context.HttpContext.RequestAborted) is { } account
+            && account.Role == user.FindFirstValue(ClaimTypes.Role)
+            && account.SessionStamp.ToString() == user.FindFirstValue(StampClaim);
+        if (!valid)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+    }
 
     public static Actor ToActor(this ClaimsPrincipal user) => new(
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null,
@@ -81,6 +102,7 @@ public static class AccountsSetup
                 o.LoginPath = "/login";
                 o.AccessDeniedPath = "/admin/denied";
                 o.ReturnUrlParameter = "returnUrl";
+                o.Events.OnValidatePrincipal = AccountPrincipal.ValidateAsync;
             })
             .AddPolicyScheme(SelectScheme, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = context =>
                 !string.IsNullOrEmpty(context.Request.Headers.Authorization) || context.Request.Path.StartsWithSegments("/api")

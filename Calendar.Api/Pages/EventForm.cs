@@ -50,7 +50,8 @@ public sealed class EventForm
 
     public static EventForm FromForm(IFormCollection form)
     {
-        string Get(string name) => form[name].ToString() is { } v && v.Length <= MaxField ? v : "";
+        // Over-long values are cut (not dropped) so that the validator still reports them as too long.
+        string Get(string name) => form[name].ToString() is var v && v.Length <= MaxField ? v : v[..MaxField];
         return new EventForm
         {
             Title = Get("title"), Kind = Get("kind"), Description = Get("description"),

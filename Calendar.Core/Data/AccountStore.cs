@@ -21,6 +21,7 @@ public sealed class Account
     public string? PasswordHash { get; init; }
     public int FailedLogins { get; init; }
     public DateTime? LockedUntil { get; init; }
+    public Guid SessionStamp { get; init; }
     public DateTime CreatedAt { get; init; }
     public string CreatedBy { get; init; } = "";
 }
@@ -57,7 +58,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
     public const int MinPasswordLength = 12;
     private const string TokenPrefix = "cal_";
 
-    private const string AccountColumns = "id, email, role, password_hash, failed_logins, locked_until, created_at, created_by";
+    private const string AccountColumns = "id, email, role, password_hash, failed_logins, locked_until, session_stamp, created_at, created_by";
 
     private static readonly PasswordHasher<Account> Hasher = new();
     // Verified when no account matches, so that an unknown e-mail takes as long as a wrong password.
@@ -87,7 +88,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "update accounts set password_hash = @hash, failed_logins = 0, locked_until = null where id = @id",
+            "update accounts set password_hash = @hash, failed_logins = 0, locked_until = null, session_stamp = gen_random_uuid() where id = @id",
             new { id, hash = Hasher.HashPassword(new Account(), password) }, cancellationToken: ct)) > 0;
     }
 

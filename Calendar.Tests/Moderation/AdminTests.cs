@@ -89,6 +89,25 @@ public sealed class AdminTests
     }
 
     [Test]
+    public async Task A_new_password_ends_the_sessions_signed_in_with_the_old_one()
+    {
+        await Forms.CreateAccountAsync(_app, "session@example.org", "coordinator", Password);
+        var client = await Forms.SignedInAsync(_app, "session@example.org", Password);
+        Assert.That((await client.GetAsync("/admin")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // What `set-password` does: a new password, hence a new session stamp.
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(_app.ConnectionString))
+        {
+            var store = new Calendar.Core.Data.AccountStore(dataSource, TimeProvider.System);
+            var account = await store.FindByEmailAsync("session@example.org", CancellationToken.None);
+            Assert.That(await store.SetPasswordAsync(account!.Id, "another long password", CancellationToken.None), Is.True);
+        }
+        var after = await client.GetAsync("/admin");
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(after.Headers.Location!.ToString(), Does.Contain("/login"));
+    }
+
+    [Test]
     public async Task The_create_moderator_command_makes_an_account_that_can_sign_in()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Calendar.Api.dll");

@@ -205,6 +205,39 @@ public sealed class SubmissionTests
     }
 
     [Test]
+    public async Task Hostile_text_is_stored_as_typed_and_shown_as_text_on_the_status_and_moderation_pages()
+    {
+        const string title = "<script>alert(1)</script> \" onmouseover=\"x";
+        var client = _app.Anonymous();
+        var token = await Forms.TokenFromAsync(client, "/submit");
+        var fields = Forms.ValidEvent(title).Where(f => f.Item1 != "organizers").Append(("organizers", "<img src=x onerror=alert(2)>")).ToArray();
+        var response = await Forms.PostAsync(client, "/submit", token, fields);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther), await response.Content.ReadAsStringAsync());
+        var status = await (await client.GetAsync(response.Headers.Location!)).Content.ReadAsStringAsync();
+        var queue = await (await _app.Moderator().GetAsync("/api/moderation/queue")).Content.ReadAsStringAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Does.Not.Contain("<script>alert(1)").And.Not.Contain("<img src=x"));
+            Assert.That(status, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt;"));
+            Assert.That(queue, Does.Contain("\\u003Cscript\\u003Ealert(1)").Or.Contain("<script>alert(1)"));
+        });
+    }
+
+    [Test]
+    public async Task An_oversized_form_field_is_reported_as_too_long_not_lost_and_nothing_is_stored()
+    {
+        var before = await _app.SnapshotAsync();
+        var client = _app.Anonymous();
+        var token = await Forms.TokenFromAsync(client, "/submit");
+        var fields = Forms.ValidEvent(new string('x', 100_000));
+        var response = await Forms.PostAsync(client, "/submit", token, fields);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(html, Does.Contain("Keep the title to 200 characters or fewer"));
+        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task An_unknown_status_link_is_a_polite_404()
     {
         var page = await _app.Anonymous().GetAsync("/submissions/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
