@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseExceptionHandler>();
         services.AddRazorComponents();
         services.AddOpenApi();
 
