@@ -1,5 +1,6 @@
 using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.AddCalendar();
 
 var app = builder.Build();
+// Check settings before touching the database, so a missing one is reported by name.
+_ = app.Services.GetRequiredService<IOptions<CalendarOptions>>().Value;
 
 if (args.Contains("migrate"))
 {
