@@ -25,6 +25,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var builderDs = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Calendar"));
+            // The list, feed and facet queries repeat on every request: let Npgsql prepare them server-side so
+            // PostgreSQL does not plan them again each time (planning cost more than executing, measured).
+            if (builderDs.ConnectionStringBuilder.MaxAutoPrepare == 0) builderDs.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builderDs.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builderDs.Build();
         });
