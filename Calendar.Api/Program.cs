@@ -1,11 +1,13 @@
 using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
+using Calendar.Api.Pages;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.AddCalendar();
+builder.Services.AddPages();
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events cal
 app.MapHealthEndpoints();
 app.MapEventsApi();
 app.MapFacetsApi();
+app.MapPages();
 
 app.Run();
 
