@@ -1,5 +1,6 @@
 using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
+using Calendar.Api.Pages;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.AddCalendar();
+builder.Services.AddPages();
 
 var app = builder.Build();
 // Check settings before touching the database, so a missing one is reported by name.
@@ -27,6 +29,7 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events cal
 app.MapHealthEndpoints();
 app.MapEventsApi();
 app.MapFacetsApi();
+app.MapPages();
 
 app.Run();
 
