@@ -29,6 +29,7 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events cal
 app.MapHealthEndpoints();
 app.MapEventsApi();
 app.MapFacetsApi();
+app.MapFeedEndpoints();
 app.MapPages();
 
 app.Run();
