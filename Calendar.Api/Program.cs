@@ -20,6 +20,17 @@ if (args.Contains("migrate"))
     app.Services.GetRequiredService<DatabaseSetup>().Migrate();
     return;
 }
+if (args.Contains("create-moderator"))
+{
+    // The first moderator of a new installation: `dotnet Calendar.Api.dll create-moderator <email>`.
+    Environment.ExitCode = await AccountCommands.CreateModeratorAsync(app, args);
+    return;
+}
+if (args.Contains("set-password"))
+{
+    Environment.ExitCode = await AccountCommands.SetPasswordAsync(app, args);
+    return;
+}
 await app.Services.GetRequiredService<DatabaseSetup>().RunAsync(app.Lifetime.ApplicationStopping);
 
 app.UseCalendar();
@@ -31,6 +42,12 @@ app.MapEventsApi();
 app.MapFacetsApi();
 app.MapFeedEndpoints();
 app.MapPages();
+app.MapSubmissionsApi();
+app.MapModerationApi();
+app.MapAdminApi();
+app.MapSubmitPages();
+app.MapLoginPages();
+app.MapAdminPages();
 
 app.Run();
 

@@ -68,6 +68,7 @@ public static class ServiceCollectionExtensions
             kestrel.Limits.MaxRequestBodySize =
                 context.Configuration.GetValue<long?>($"{CalendarOptions.Section}:MaxRequestBodyBytes") ?? new CalendarOptions().MaxRequestBodyBytes;
         });
+        builder.AddAccounts();
         return builder;
     }
 
@@ -80,6 +81,7 @@ public static class ServiceCollectionExtensions
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 }
