@@ -5,18 +5,15 @@ using Calendar.Tests.Support;
 namespace Calendar.Tests.Api;
 
 /// <summary>Each SPEC filter on GET /api/events, on data made for this fixture (window: 2031).</summary>
-public sealed class FiltersTests
+public sealed class FiltersTests : AppFixture
 {
-    private CalendarApp _app = null!;
     private HttpClient _client = null!;
     private const string Window = "from=2031-01-01&to=2031-12-31";
 
-    [OneTimeSetUp]
-    public async Task Start()
+    protected override async Task SeedAsync()
     {
-        _app = await CalendarApp.StartAsync();
-        _client = _app.Anonymous();
-        var moderator = _app.Moderator();
+        _client = App.Anonymous();
+        var moderator = App.Moderator();
         async Task Add(Dictionary<string, object?> body)
         {
             var response = await moderator.PostJsonAsync("/api/events", body);
@@ -33,9 +30,6 @@ public sealed class FiltersTests
             .With("location", new Dictionary<string, object?> { ["city"] = "Warsaw", ["country"] = "PL" }));
         await Add(EventBuilder.AllDay("Meeting in 2032", "2032-02-02"));
     }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _app.DisposeAsync();
 
     private async Task<string[]> Titles(string query)
     {
@@ -106,7 +100,7 @@ public sealed class FiltersTests
     {
         Assert.That(await Titles($"{Window}&tag=no-such-tag-any-more"), Is.Empty);
         Assert.That(await Titles($"{Window}&q=%27%3B%20drop%20table%20events%3B--"), Is.Empty);
-        Assert.That(await _app.CountEventsAsync(), Is.EqualTo(5));
+        Assert.That(await App.CountEventsAsync(), Is.EqualTo(5));
     }
 
     [TestCase("kind=party", "kind")]
@@ -171,6 +165,6 @@ public sealed class FiltersTests
             Assert.That((int)response.StatusCode, Is.LessThan(500), query);
             Assert.That((int)response.StatusCode, Is.AnyOf(200, 400), query);
         }
-        Assert.That(await _app.CountEventsAsync(), Is.EqualTo(5));
+        Assert.That(await App.CountEventsAsync(), Is.EqualTo(5));
     }
 }

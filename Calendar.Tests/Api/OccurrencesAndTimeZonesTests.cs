@@ -4,20 +4,15 @@ using Calendar.Tests.Support;
 
 namespace Calendar.Tests.Api;
 
-public sealed class OccurrencesAndTimeZonesTests
+public sealed class OccurrencesAndTimeZonesTests : AppFixture
 {
-    private CalendarApp _app = null!;
     private HttpClient _moderator = null!;
 
-    [OneTimeSetUp]
-    public async Task Start()
+    protected override Task SeedAsync()
     {
-        _app = await CalendarApp.StartAsync();
-        _moderator = _app.Moderator();
+        _moderator = App.Moderator();
+        return Task.CompletedTask;
     }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _app.DisposeAsync();
 
     private async Task<JsonElement> Create(Dictionary<string, object?> body)
     {
@@ -27,7 +22,7 @@ public sealed class OccurrencesAndTimeZonesTests
     }
 
     private async Task<JsonElement[]> Items(string query) =>
-        (await (await _app.Anonymous().GetAsync($"/api/events?{query}")).JsonAsync())
+        (await (await App.Anonymous().GetAsync($"/api/events?{query}")).JsonAsync())
         .GetProperty("items").EnumerateArray().ToArray();
 
     [Test]
@@ -79,13 +74,13 @@ public sealed class OccurrencesAndTimeZonesTests
     public async Task A_time_skipped_by_spring_forward_is_rejected_with_the_next_valid_time()
     {
         // 2030-03-31 02:30 does not exist in Europe/Brussels: clocks jump from 02:00 to 03:00.
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var response = await _moderator.PostJsonAsync("/api/events",
             EventBuilder.Timed("Nonexistent time", "2030-03-31T02:30", "2030-03-31T04:00"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         var message = (await response.JsonAsync()).GetProperty("errors").GetProperty("startsAt")[0].GetString();
         Assert.That(message, Does.Contain("does not exist in Europe/Brussels").And.Contain("03:30"));
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]

@@ -3,19 +3,12 @@ using Calendar.Tests.Support;
 
 namespace Calendar.Tests.Api;
 
-public sealed class PaginationTests
+public sealed class PaginationTests : AppFixture
 {
-    private CalendarApp _app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => _app = await CalendarApp.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _app.DisposeAsync();
 
     private async Task<(List<(string Id, string Start)> Items, string? Next)> Page(string query)
     {
-        var response = await _app.Anonymous().GetAsync($"/api/events?{query}");
+        var response = await App.Anonymous().GetAsync($"/api/events?{query}");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var json = await response.JsonAsync();
         var items = json.GetProperty("items").EnumerateArray().Select(e =>
@@ -31,7 +24,7 @@ public sealed class PaginationTests
     [Test]
     public async Task Paging_while_events_are_added_never_repeats_or_skips_an_existing_item()
     {
-        var moderator = _app.Moderator();
+        var moderator = App.Moderator();
         // 30 events on 10 days (three per day share a start, so ties are broken by id), plus a yearly series.
         for (var i = 0; i < 30; i++)
             await moderator.PostJsonAsync("/api/events",
@@ -63,7 +56,7 @@ public sealed class PaginationTests
     [Test]
     public async Task The_last_page_has_no_next_cursor()
     {
-        await _app.Moderator().PostJsonAsync("/api/events", EventBuilder.AllDay("Only one", "2034-01-10").With("tags", new[] { "lonely" }));
+        await App.Moderator().PostJsonAsync("/api/events", EventBuilder.AllDay("Only one", "2034-01-10").With("tags", new[] { "lonely" }));
         var (items, next) = await Page("from=2034-01-01&to=2034-12-31&tag=lonely&limit=1");
         Assert.That(items, Has.Count.EqualTo(1));
         Assert.That(next, Is.Null);

@@ -6,21 +6,15 @@ using Calendar.Tests.Support;
 namespace Calendar.Tests.Api;
 
 /// <summary>Every field of the SPEC, rejected with a problem naming it, and nothing stored.</summary>
-public sealed class ValidationTests
+public sealed class ValidationTests : AppFixture
 {
-    private CalendarApp _app = null!;
     private HttpClient _moderator = null!;
 
-    [OneTimeSetUp]
-    public async Task Start()
+    protected override async Task SeedAsync()
     {
-        _app = await CalendarApp.StartAsync();
-        _moderator = _app.Moderator();
+        _moderator = App.Moderator();
         await _moderator.PostJsonAsync("/api/events", EventBuilder.Timed("Existing event"));
     }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _app.DisposeAsync();
 
     private static Dictionary<string, object?> Loc(string? country = "AT", string? city = "Vienna") =>
         new() { ["venue"] = null, ["city"] = city, ["country"] = country };
@@ -85,7 +79,7 @@ public sealed class ValidationTests
     [TestCaseSource(nameof(InvalidBodies))]
     public async Task Invalid_field(Dictionary<string, object?> body, string field)
     {
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var response = await _moderator.PostJsonAsync("/api/events", body);
         var text = await response.Content.ReadAsStringAsync();
 
@@ -94,18 +88,18 @@ public sealed class ValidationTests
         var errors = JsonDocument.Parse(text).RootElement.GetProperty("errors");
         Assert.That(errors.TryGetProperty(field, out var messages), Is.True, $"errors should name '{field}': {text}");
         Assert.That(messages[0].GetString(), Is.Not.Empty);
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before), "a rejected request must change nothing");
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before), "a rejected request must change nothing");
     }
 
     [Test]
     public async Task A_lone_surrogate_escaped_in_JSON_is_rejected_rather_than_stored()
     {
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var json = JsonSerializer.Serialize(EventBuilder.Timed("PLACEHOLDER")).Replace("PLACEHOLDER", "Broken \\ud800 surrogate");
         var response = await _moderator.PostAsync("/api/events", new StringContent(json, Encoding.UTF8, "application/json"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
         Assert.That((await response.JsonAsync()).GetProperty("errors").TryGetProperty("title", out _), Is.True);
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]
@@ -120,11 +114,11 @@ public sealed class ValidationTests
     [Test]
     public async Task Malformed_JSON_is_a_400_that_says_so()
     {
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var response = await _moderator.PostAsync("/api/events", new StringContent("{\"title\": \"x\",", Encoding.UTF8, "application/json"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]
@@ -159,17 +153,17 @@ public sealed class ValidationTests
     [Test]
     public async Task A_10_MB_body_is_refused_with_413_and_nothing_is_stored()
     {
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var huge = EventBuilder.Timed().With("description", new string('a', 10 * 1024 * 1024));
         var response = await _moderator.PostJsonAsync("/api/events", huge);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]
     public async Task A_10_MB_body_without_Content_Length_is_refused_too()
     {
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(
             "{\"title\":\"" + new string('a', 10 * 1024 * 1024) + "\"}")));
         content.Headers.ContentType = new("application/json");
@@ -178,7 +172,7 @@ public sealed class ValidationTests
         request.Headers.TransferEncodingChunked = true;
         var response = await _moderator.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]
@@ -188,9 +182,9 @@ public sealed class ValidationTests
         var response = await _moderator.PostJsonAsync("/api/events", EventBuilder.Timed(title));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var id = (await response.JsonAsync()).GetProperty("id").GetString();
-        var read = await (await _app.Anonymous().GetAsync($"/api/events/{id}")).JsonAsync();
+        var read = await (await App.Anonymous().GetAsync($"/api/events/{id}")).JsonAsync();
         Assert.That(read.GetProperty("title").GetString(), Is.EqualTo(title));
-        Assert.That(await _app.CountEventsAsync(), Is.GreaterThanOrEqualTo(2), "the table is still there");
+        Assert.That(await App.CountEventsAsync(), Is.GreaterThanOrEqualTo(2), "the table is still there");
     }
 
     [Test]

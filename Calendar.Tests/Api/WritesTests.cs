@@ -6,20 +6,15 @@ using Calendar.Tests.Support;
 namespace Calendar.Tests.Api;
 
 /// <summary>PUT with ETag/If-Match, sequence, cancel, delete and who may do them.</summary>
-public sealed class WritesTests
+public sealed class WritesTests : AppFixture
 {
-    private CalendarApp _app = null!;
     private HttpClient _moderator = null!;
 
-    [OneTimeSetUp]
-    public async Task Start()
+    protected override Task SeedAsync()
     {
-        _app = await CalendarApp.StartAsync();
-        _moderator = _app.Moderator();
+        _moderator = App.Moderator();
+        return Task.CompletedTask;
     }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _app.DisposeAsync();
 
     private async Task<(string Id, EntityTagHeaderValue ETag)> Create(Dictionary<string, object?> body)
     {
@@ -75,12 +70,12 @@ public sealed class WritesTests
         var first = await Put(id, body.With("title", "First editor wins"), etag.ToString());
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var second = await Put(id, body.With("title", "Second editor overwrites"), etag.ToString());
         Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
         Assert.That(second.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
-        var current = await (await _app.Anonymous().GetAsync($"/api/events/{id}")).JsonAsync();
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
+        var current = await (await App.Anonymous().GetAsync($"/api/events/{id}")).JsonAsync();
         Assert.That(current.GetProperty("title").GetString(), Is.EqualTo("First editor wins"));
     }
 
@@ -109,10 +104,10 @@ public sealed class WritesTests
     public async Task An_invalid_replacement_is_400_and_changes_nothing()
     {
         var (id, etag) = await Create(EventBuilder.Timed("Valid before"));
-        var before = await _app.SnapshotAsync();
+        var before = await App.SnapshotAsync();
         var response = await Put(id, EventBuilder.Timed("").With("timeZone", "Mars/Olympus"), etag.ToString());
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]
@@ -122,8 +117,8 @@ public sealed class WritesTests
         Assert.That((await Put(unknown.ToString(), EventBuilder.Timed(), null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _moderator.PostAsync($"/api/events/{unknown}/cancel", null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _moderator.DeleteAsync($"/api/events/{unknown}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await _app.Anonymous().GetAsync($"/api/events/{unknown}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await _app.Anonymous().GetAsync("/api/events/not-a-uuid")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await App.Anonymous().GetAsync($"/api/events/{unknown}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await App.Anonymous().GetAsync("/api/events/not-a-uuid")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]
@@ -137,7 +132,7 @@ public sealed class WritesTests
         Assert.That(json.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
         Assert.That(json.GetProperty("sequence").GetInt32(), Is.EqualTo(1), "cancelling twice is one change");
 
-        var listed = await (await _app.Anonymous().GetAsync("/api/events?from=2030-08-01&to=2030-09-30&tag=called-off")).JsonAsync();
+        var listed = await (await App.Anonymous().GetAsync("/api/events?from=2030-08-01&to=2030-09-30&tag=called-off")).JsonAsync();
         Assert.That(listed.GetProperty("items")[0].GetProperty("status").GetString(), Is.EqualTo("cancelled"));
     }
 
@@ -146,8 +141,8 @@ public sealed class WritesTests
     {
         var (id, _) = await Create(EventBuilder.AllDay("Spam", "2030-09-02").With("tags", new[] { "spam-test" }));
         Assert.That((await _moderator.DeleteAsync($"/api/events/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That((await _app.Anonymous().GetAsync($"/api/events/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        var listed = await (await _app.Anonymous().GetAsync("/api/events?from=2030-08-01&to=2030-09-30&tag=spam-test")).JsonAsync();
+        Assert.That((await App.Anonymous().GetAsync($"/api/events/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        var listed = await (await App.Anonymous().GetAsync("/api/events?from=2030-08-01&to=2030-09-30&tag=spam-test")).JsonAsync();
         Assert.That(listed.GetProperty("items").GetArrayLength(), Is.EqualTo(0));
     }
 
@@ -155,8 +150,8 @@ public sealed class WritesTests
     public async Task Every_write_route_refuses_anonymous_and_unknown_tokens_with_401()
     {
         var (id, _) = await Create(EventBuilder.Timed("Protected"));
-        var before = await _app.SnapshotAsync();
-        foreach (var client in new[] { _app.Anonymous(), _app.WithToken("not-a-real-token"), WithBasicAuth() })
+        var before = await App.SnapshotAsync();
+        foreach (var client in new[] { App.Anonymous(), App.WithToken("not-a-real-token"), WithBasicAuth() })
         {
             var responses = new[]
             {
@@ -172,14 +167,14 @@ public sealed class WritesTests
                 Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
             }
         }
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 
     [Test]
     public async Task Public_reads_ignore_a_bad_token()
     {
         var (id, _) = await Create(EventBuilder.Timed("Readable"));
-        Assert.That((await _app.WithToken("wrong").GetAsync($"/api/events/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await App.WithToken("wrong").GetAsync($"/api/events/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
@@ -187,8 +182,8 @@ public sealed class WritesTests
     {
         var (id, _) = await Create(EventBuilder.Timed("With contact").With("contactEmail", "coordinator@example.org"));
         var asModerator = await (await _moderator.GetAsync($"/api/events/{id}")).JsonAsync();
-        var asPublic = await (await _app.Anonymous().GetAsync($"/api/events/{id}")).JsonAsync();
-        var listed = await (await _app.Anonymous().GetAsync("/api/events?from=2030-05-06&to=2030-05-06&limit=200")).Content.ReadAsStringAsync();
+        var asPublic = await (await App.Anonymous().GetAsync($"/api/events/{id}")).JsonAsync();
+        var listed = await (await App.Anonymous().GetAsync("/api/events?from=2030-05-06&to=2030-05-06&limit=200")).Content.ReadAsStringAsync();
         Assert.That(asModerator.GetProperty("contactEmail").GetString(), Is.EqualTo("coordinator@example.org"));
         Assert.That(asPublic.TryGetProperty("contactEmail", out _), Is.False);
         Assert.That(listed, Does.Not.Contain("coordinator@example.org"));
@@ -196,7 +191,7 @@ public sealed class WritesTests
 
     private HttpClient WithBasicAuth()
     {
-        var client = _app.Anonymous();
+        var client = App.Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", "YWRtaW46YWRtaW4=");
         return client;
     }
