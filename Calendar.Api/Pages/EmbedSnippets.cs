@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Calendar.Core.Events;
 
 namespace Calendar.Api.Pages;
@@ -32,5 +33,8 @@ public static class EmbedSnippets
 
     private static string Title(EventFilter filter) => "Upcoming events: " + Calendar.Core.Feeds.FeedTitle.For(filter);
 
-    private static string Attr(string value) => HtmlEncoder.Default.Encode(value);
+    // Readable non-Latin text (a title with an em dash or Cyrillic) while <, >, &, quotes stay encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string Attr(string value) => Encoder.Encode(value);
 }

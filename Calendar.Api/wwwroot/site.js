@@ -40,7 +40,8 @@
     note.className = "reader-time";
     var endValue = el.getAttribute("data-end");
     note.textContent = "Your time: " + formatRange(new Date(value), endValue ? new Date(endValue) : null, true);
-    el.insertAdjacentElement("afterend", note);
+    var zoneName = el.parentNode.querySelector(".zone-name");
+    (zoneName || el).insertAdjacentElement("afterend", note);
   });
 
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
