@@ -35,6 +35,21 @@ public sealed class FeedLifecycleTests
         return (await Parsers.BothAsync(await response.Content.ReadAsByteArrayAsync()), response);
     }
 
+    /// <summary>Instances learn of a change from PostgreSQL's NOTIFY at commit, a few milliseconds after the
+    /// writer's response; this waits for that (at most 3 s) instead of racing it.</summary>
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Still not after 3 s: {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static Task ChangedAsync(HttpClient client, EntityTagHeaderValue old, string url = "/feeds/events.ics") =>
+        Eventually(async () => await RevalidateAsync(client, old, url) == HttpStatusCode.OK, $"{url} no longer matches {old}");
+
     private static async Task<HttpStatusCode> RevalidateAsync(HttpClient client, EntityTagHeaderValue etag, string url = "/feeds/events.ics")
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -54,7 +69,7 @@ public sealed class FeedLifecycleTests
         var moved = await _app.Moderator().PutAsJsonAsync($"/api/events/{id}",
             EventBuilder.Timed("Webinar on labour exploitation", Soon(21, "10:00"), Soon(21, "11:30")), CalendarApp.Json);
         Assert.That(moved.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await RevalidateAsync(client, first.Headers.ETag!), Is.EqualTo(HttpStatusCode.OK), "the old ETag no longer matches");
+        await ChangedAsync(client, first.Headers.ETag!);
         var (afterMove, second) = await FetchAsync(client);
         var movedSeen = afterMove.Event(id);
         Assert.That(afterMove.Events, Has.Count.EqualTo(1), "same UID: moved, not duplicated");
@@ -64,6 +79,7 @@ public sealed class FeedLifecycleTests
 
         var cancel = await _app.Moderator().PostAsync($"/api/events/{id}/cancel", null);
         Assert.That(cancel.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ChangedAsync(client, second.Headers.ETag!);
         var (afterCancel, _) = await FetchAsync(client);
         var cancelled = afterCancel.Event(id);
         Assert.That(afterCancel.Events, Has.Count.EqualTo(1), "a cancelled event stays in the feed");
@@ -93,9 +109,9 @@ public sealed class FeedLifecycleTests
 
             await CreateAsync(EventBuilder.Timed("Another", Soon(12, "09:00"), Soon(12, "10:00")), writer);
 
-            // Both had the old feed cached; neither may answer 304 or serve it now.
-            Assert.That(await RevalidateAsync(a, fromA.Headers.ETag!), Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(await RevalidateAsync(b, fromA.Headers.ETag!), Is.EqualTo(HttpStatusCode.OK));
+            // Both had the old feed cached; neither may answer 304 or serve it once the change is known.
+            await ChangedAsync(a, fromA.Headers.ETag!);
+            await ChangedAsync(b, fromA.Headers.ETag!);
             var newA = await FetchAsync(a);
             var newB = await FetchAsync(b);
             Assert.That(newB.Response.Headers.ETag, Is.EqualTo(newA.Response.Headers.ETag));
@@ -113,6 +129,7 @@ public sealed class FeedLifecycleTests
         var (_, before) = await FetchAsync(client);
 
         Assert.That((await _app.Moderator().DeleteAsync($"/api/events/{spam}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await ChangedAsync(client, before.Headers.ETag!);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/events.ics");
         request.Headers.IfModifiedSince = before.Content.Headers.LastModified!.Value.AddSeconds(-1);
         Assert.That((await client.SendAsync(request)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -132,12 +149,15 @@ public sealed class FeedLifecycleTests
 
         // Pretend the writes happened long ago, so that only the window's exit can explain a recent Last-Modified.
         await using (var db = await _app.OpenDatabaseAsync())
-        await using (var command = new NpgsqlCommand("update calendar_version set changed_at = now() - interval '300 days'", db))
+        await using (var command = new NpgsqlCommand(
+            "update calendar_version set changed_at = now() - interval '300 days'; select pg_notify('calendar_version', '')", db))
             await command.ExecuteNonQueryAsync();
+        var leftAt = DateTime.SpecifyKind(old.AddDays(1 + 180), DateTimeKind.Utc);
+        await Eventually(async () => (await client.GetAsync("/feeds/events.ics")).Content.Headers.LastModified!.Value.UtcDateTime == leftAt,
+            "Last-Modified is the window exit");
 
         var (seen, response) = await FetchAsync(client);
         Assert.That(seen.Events.Select(e => e.Uid), Is.EqualTo(new[] { recent.ToString("D") }));
-        var leftAt = DateTime.SpecifyKind(old.AddDays(1 + 180), DateTimeKind.Utc);
         Assert.That(response.Content.Headers.LastModified!.Value.UtcDateTime, Is.EqualTo(leftAt));
 
         var (all, _) = await FetchAsync(client, "/feeds/events.ics?from=2000-01-01");
@@ -192,7 +212,7 @@ public sealed class FeedLifecycleTests
         var changed = await moderator.PutAsJsonAsync("/api/feeds/migration-webinars",
             new { title = "Migration webinars and meetings", filter = "tag=migration" }, CalendarApp.Json);
         Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await changed.Content.ReadAsStringAsync());
-        Assert.That(await RevalidateAsync(anonymous, first.Headers.ETag!, "/feeds/migration-webinars.ics"), Is.EqualTo(HttpStatusCode.OK));
+        await ChangedAsync(anonymous, first.Headers.ETag!, "/feeds/migration-webinars.ics");
 
         Assert.That((await moderator.PostAsync("/api/feeds/migration-webinars/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var (retired, _) = await FetchAsync(anonymous, "/feeds/migration-webinars.ics");
@@ -223,11 +243,13 @@ public sealed class FeedLifecycleTests
     {
         await using var db = await _app.OpenDatabaseAsync();
         var id = await CreateAsync(EventBuilder.Timed("Not yet public", Soon(4, "09:00"), Soon(4, "10:00")));
+        var (_, published) = await FetchAsync(_app.Anonymous());
         await using (var command = new NpgsqlCommand("update events set moderation = 'pending' where id = @id", db))
         {
             command.Parameters.AddWithValue("id", id);
             await command.ExecuteNonQueryAsync();
         }
+        await ChangedAsync(_app.Anonymous(), published.Headers.ETag!);
         var (seen, _) = await FetchAsync(_app.Anonymous());
         Assert.That(seen.Events, Is.Empty);
         Assert.That((await _app.Anonymous().GetAsync($"/events/{id}.ics")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
