@@ -23,6 +23,7 @@ public static class FeedEndpoints
     private const string ContentType = "text/calendar; charset=utf-8";
     private const string CacheControl = "public, max-age=300";
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EventFilter Filter, string Key)> Filters = new(StringComparer.Ordinal);
 
     public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
     {
@@ -43,12 +44,21 @@ public static class FeedEndpoints
     private static async Task<IResult> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
-        var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
-        if (parsed.Filter is not { } filter) return Problems.Validation(parsed.Errors);
+        // Subscribers repeat the same URL for years: remember what each query string means (bounded).
+        var raw = context.Request.QueryString.Value ?? "";
+        if (!Filters.TryGetValue(raw, out var known))
+        {
+            var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
+            if (parsed.Filter is not { } parsedFilter) return Problems.Validation(parsed.Errors);
+            known = (parsedFilter, "q:" + CanonicalQuery(parsedFilter));
+            if (Filters.Count >= 10_000) Filters.Clear();
+            Filters[raw] = known;
+        }
+        var (filter, key) = known;
         var state = await versions.CurrentAsync(null, ct);
-        var header = new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter));
-        return await Serve(context, feeds, cache, state, "q:" + CanonicalQuery(filter), BaseUrl(context, options), null,
-            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct), header, Options(baseUrl)).Bytes,
+        return await Serve(context, feeds, cache, state, key, BaseUrl(context, options), null,
+            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+                new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
             ct);
     }
 
@@ -58,12 +68,20 @@ public static class FeedEndpoints
         if (slug.Length > 60) return Problems.NotFound("feed");
         var state = await versions.CurrentAsync(slug, ct);
         if (state.Feed is not { } feed) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no feed '{slug}'.");
-        var parsed = EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(feed.Filter)), allowLimit: false, allowCursor: false);
-        if (parsed.Filter is not { } filter)
-            return TypedResults.Problem(statusCode: 503, title: "Feed unavailable", detail: "This feed's saved filter is not valid; a moderator must correct it.");
-        var header = new FeedHeader(feed.Title, feed.Description.Length > 0 ? feed.Description : FeedTitle.Describe(filter));
+        var saved = "saved:" + feed.Filter;
+        if (!Filters.TryGetValue(saved, out var known))
+        {
+            var parsed = EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(feed.Filter)), allowLimit: false, allowCursor: false);
+            if (parsed.Filter is not { } parsedFilter)
+                return TypedResults.Problem(statusCode: 503, title: "Feed unavailable", detail: "This feed's saved filter is not valid; a moderator must correct it.");
+            known = (parsedFilter, saved);
+            if (Filters.Count >= 10_000) Filters.Clear();
+            Filters[saved] = known;
+        }
+        var filter = known.Filter;
         return await Serve(context, feeds, cache, state, $"n:{feed.Slug}", BaseUrl(context, options), $"{feed.Slug}.ics",
-            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct), header, Options(baseUrl)).Bytes,
+            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+                new FeedHeader(feed.Title, feed.Description.Length > 0 ? feed.Description : FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
             ct, inline: true);
     }
 
