@@ -24,3 +24,16 @@ create trigger feeds_touch_version
 -- Feeds leave out events whose last occurrence ended more than 180 days ago. The feed validators need the
 -- latest such end (one index probe), so that Last-Modified also advances when an event leaves the window.
 create index events_published_series_end on events (series_ends_at) where moderation = 'published';
+
+-- Service instances keep the version in memory and LISTEN for this notification, so that a feed request
+-- needs no database round trip; the notification is sent when the writing transaction commits.
+create or replace function calendar_touch_version() returns trigger
+    language plpgsql as $$
+begin
+    update calendar_version
+       set version = version + 1,
+           -- never backwards, even if clocks of two database hosts disagree after a failover
+           changed_at = greatest(clock_timestamp(), changed_at + interval '1 millisecond');
+    perform pg_notify('calendar_version', '');
+    return null;
+end $$;

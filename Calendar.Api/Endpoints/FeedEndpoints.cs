@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
@@ -24,6 +23,7 @@ public static class FeedEndpoints
     private const string ContentType = "text/calendar; charset=utf-8";
     private const string CacheControl = "public, max-age=300";
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EventFilter Filter, string Key)> Filters = new(StringComparer.Ordinal);
 
     public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
     {
@@ -41,37 +41,54 @@ public static class FeedEndpoints
         return app;
     }
 
-    private static async Task<IResult> FilteredFeed(HttpContext context, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<IResult> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
-        var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
-        if (parsed.Filter is not { } filter) return Problems.Validation(parsed.Errors);
-        var state = await feeds.StateAsync(null, ct);
-        var header = new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter));
-        return await Serve(context, feeds, cache, state, "q:" + CanonicalQuery(filter), BaseUrl(context, options), null,
-            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct), header, Options(baseUrl)).Bytes,
+        // Subscribers repeat the same URL for years: remember what each query string means (bounded).
+        var raw = context.Request.QueryString.Value ?? "";
+        if (!Filters.TryGetValue(raw, out var known))
+        {
+            var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
+            if (parsed.Filter is not { } parsedFilter) return Problems.Validation(parsed.Errors);
+            known = (parsedFilter, "q:" + CanonicalQuery(parsedFilter));
+            if (Filters.Count >= 10_000) Filters.Clear();
+            Filters[raw] = known;
+        }
+        var (filter, key) = known;
+        var state = await versions.CurrentAsync(null, ct);
+        return await Serve(context, feeds, cache, state, key, BaseUrl(context, options), null,
+            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+                new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
             ct);
     }
 
-    private static async Task<IResult> NamedFeed(string slug, HttpContext context, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<IResult> NamedFeed(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
         if (slug.Length > 60) return Problems.NotFound("feed");
-        var state = await feeds.StateAsync(slug, ct);
+        var state = await versions.CurrentAsync(slug, ct);
         if (state.Feed is not { } feed) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no feed '{slug}'.");
-        var parsed = EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(feed.Filter)), allowLimit: false, allowCursor: false);
-        if (parsed.Filter is not { } filter)
-            return TypedResults.Problem(statusCode: 503, title: "Feed unavailable", detail: "This feed's saved filter is not valid; a moderator must correct it.");
-        var header = new FeedHeader(feed.Title, feed.Description.Length > 0 ? feed.Description : FeedTitle.Describe(filter));
+        var saved = "saved:" + feed.Filter;
+        if (!Filters.TryGetValue(saved, out var known))
+        {
+            var parsed = EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(feed.Filter)), allowLimit: false, allowCursor: false);
+            if (parsed.Filter is not { } parsedFilter)
+                return TypedResults.Problem(statusCode: 503, title: "Feed unavailable", detail: "This feed's saved filter is not valid; a moderator must correct it.");
+            known = (parsedFilter, saved);
+            if (Filters.Count >= 10_000) Filters.Clear();
+            Filters[saved] = known;
+        }
+        var filter = known.Filter;
         return await Serve(context, feeds, cache, state, $"n:{feed.Slug}", BaseUrl(context, options), $"{feed.Slug}.ics",
-            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct), header, Options(baseUrl)).Bytes,
+            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+                new FeedHeader(feed.Title, feed.Description.Length > 0 ? feed.Description : FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
             ct, inline: true);
     }
 
-    private static async Task<IResult> SingleEvent(Guid id, HttpContext context, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<IResult> SingleEvent(Guid id, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
-        var state = await feeds.StateAsync(null, ct);
+        var state = await versions.CurrentAsync(null, ct);
         return await Serve(context, feeds, cache, state, $"e:{id:N}", BaseUrl(context, options), $"{id:D}.ics", async baseUrl =>
         {
             var e = await events.FindAsync(id, ct);
@@ -178,13 +195,19 @@ public static class FeedEndpoints
         return br ? "br" : gzip ? "gzip" : null;
     }
 
-    /// <summary>A short hash of everything the bytes depend on: the writer, the shared version, the window's
-    /// last exit, which feed, and the base of event links.</summary>
+    /// <summary>Everything the bytes depend on: the shared version, the window's last exit, and a stable hash of
+    /// the writer's format, the feed and the base of event links (FNV-1a: the same in every process, unlike
+    /// string.GetHashCode). Cheap, because it is computed on every request, 304s included.</summary>
     private static string Tag(string key, string baseUrl, FeedState state)
     {
-        var input = string.Join('\n', FormatVersion, state.Version.ToString(CultureInfo.InvariantCulture),
-            state.LastLeftEnd?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "-", key, baseUrl);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(input)).AsSpan(0, 12));
+        var hash = 14695981039346656037UL;
+        foreach (var part in (ReadOnlySpan<string>)[FormatVersion, key, baseUrl])
+        {
+            foreach (var c in part) { hash ^= c; hash *= 1099511628211UL; }
+            hash ^= '\n'; hash *= 1099511628211UL;
+        }
+        var left = state.LastLeftEnd is { } end ? end.Ticks / TimeSpan.TicksPerSecond : 0;
+        return string.Create(CultureInfo.InvariantCulture, $"{state.Version:x}.{left:x}.{hash:x16}");
     }
 
     internal static string CanonicalQuery(EventFilter filter) =>

@@ -2,6 +2,10 @@
 // Time zones come only from the file's own VTIMEZONEs (ical.js has no zone database), so this checks them.
 import ICAL from 'ical.js';
 
+// X-WR-CALNAME has no entry in ical.js's design set, so it would be read raw; RFC 5545 makes an X- property's
+// default value type TEXT, which is what Google and Apple read it as.
+ICAL.design.icalendar.property['x-wr-calname'] = { defaultType: 'text' };
+
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const text = Buffer.concat(chunks).toString('utf8');
