@@ -47,6 +47,11 @@ public sealed record SignInResult(SignInOutcome Outcome, Account? Account = null
 /// </summary>
 public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
+    static AccountStore()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true; // as EventStore: password_hash -> PasswordHash
+    }
+
     public const int MaxFailedLogins = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
     public const int MinPasswordLength = 12;

@@ -30,6 +30,11 @@ public enum ReviewOutcome { Done, NotFound, NotPending }
 /// </summary>
 public sealed class ModerationStore(NpgsqlDataSource dataSource)
 {
+    static ModerationStore()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true; // as EventStore: password_hash -> PasswordHash
+    }
+
     public static class Actions
     {
         public const string Submitted = "submitted", Created = "created", Edited = "edited", Approved = "approved",
