@@ -1,14 +1,18 @@
 using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Api.Pages;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.AddCalendar();
+builder.Services.AddPages();
 
 var app = builder.Build();
+// Check settings before touching the database, so a missing one is reported by name.
+_ = app.Services.GetRequiredService<IOptions<CalendarOptions>>().Value;
 
 if (args.Contains("migrate"))
 {
@@ -36,6 +40,8 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events cal
 app.MapHealthEndpoints();
 app.MapEventsApi();
 app.MapFacetsApi();
+app.MapFeedEndpoints();
+app.MapPages();
 app.MapSubmissionsApi();
 app.MapModerationApi();
 app.MapAdminApi();
