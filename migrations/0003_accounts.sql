@@ -10,8 +10,6 @@ create table accounts (
     password_hash    text check (char_length(password_hash) <= 1000),  -- null: no password sign-in (tokens only)
     failed_logins    integer not null default 0 check (failed_logins >= 0),
     locked_until     timestamptz,
-    -- Changes with the password: sign-in cookies issued before then stop working on every instance.
-    session_stamp    uuid not null default gen_random_uuid(),
     created_at       timestamptz not null default now(),
     created_by       text not null default ''
 );
