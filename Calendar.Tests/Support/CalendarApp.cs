@@ -18,9 +18,12 @@ public sealed class CalendarApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    private CalendarApp(string connectionString, IDictionary<string, string?>? settings)
+    private readonly bool _ownsDatabase;
+
+    private CalendarApp(string connectionString, IDictionary<string, string?>? settings, bool ownsDatabase = true)
     {
         ConnectionString = connectionString;
+        _ownsDatabase = ownsDatabase;
         _settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Calendar"] = connectionString,
@@ -44,10 +47,11 @@ public sealed class CalendarApp : WebApplicationFactory<Program>
         return app;
     }
 
-    /// <summary>A second app instance on the same database, as behind a load balancer.</summary>
+    /// <summary>A second app instance on the same database, as behind a load balancer. Disposing it leaves the
+    /// database to the first instance.</summary>
     public CalendarApp AnotherInstance(IDictionary<string, string?>? settings = null)
     {
-        var app = new CalendarApp(ConnectionString, settings);
+        var app = new CalendarApp(ConnectionString, settings, ownsDatabase: false);
         _ = app.Server;
         return app;
     }
@@ -104,7 +108,8 @@ public sealed class CalendarApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await TestDatabase.DropAsync(ConnectionString);
+        // Only the first instance drops the database; another instance on it leaves it to the first.
+        if (_ownsDatabase) await TestDatabase.DropAsync(ConnectionString);
     }
 }
 
