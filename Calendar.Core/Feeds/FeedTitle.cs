@@ -27,7 +27,7 @@ public static class FeedTitle
 
     /// <summary>A sentence for X-WR-CALDESC and page subtitles.</summary>
     public static string Describe(EventFilter filter) =>
-        filter.IsEmpty
+        For(filter) == Base // also a filter of only from/to, which For() does not name
             ? "Webinars, conferences, meetings, deadlines and world days of the European anti-trafficking NGO network and the OSCE."
             : $"Events of the European anti-trafficking NGO network and the OSCE, filtered: {For(filter)[(Base.Length + 3)..]}.";
 

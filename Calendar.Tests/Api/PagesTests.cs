@@ -45,7 +45,8 @@ public sealed partial class PagesTests
     [Test]
     public async Task The_home_page_lists_upcoming_events_with_a_strict_CSP()
     {
-        var (response, html) = await GetAsync("/");
+        // The test events lie in 2030, beyond the home page's one-year view from today.
+        var (response, html) = await GetAsync("/?from=2030-05-01");
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -61,7 +62,7 @@ public sealed partial class PagesTests
     [Test]
     public async Task A_hostile_title_is_escaped_on_every_page()
     {
-        foreach (var url in new[] { "/", $"/events/{_hostileId}", "/embed?tag=child-trafficking" })
+        foreach (var url in new[] { "/?from=2030-05-01", $"/events/{_hostileId}", "/embed?tag=child-trafficking" })
         {
             var (response, html) = await GetAsync(url);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
@@ -183,19 +184,31 @@ public sealed partial class PagesTests
     [Test]
     public async Task A_long_list_pages_with_a_cursor_link_that_keeps_the_filter()
     {
-        await using var app = await CalendarApp.StartAsync(new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" });
-        var moderator = app.Moderator();
+        var moderator = _app.Moderator();
         for (var day = 1; day <= 52; day++)
             await CreateAsync(moderator, EventBuilder.AllDay($"Daily meeting {day:D2}", $"2031-01-{(day - 1) % 28 + 1:D2}").With("tags", new[] { "paging" }));
-        var client = app.Anonymous();
-        var first = await (await client.GetAsync("/?tag=paging")).Content.ReadAsStringAsync();
-        var next = Regex.Match(first, @"href=""(/\?tag=paging&amp;cursor=[^""]+)"" rel=""next""");
+        var client = _app.Anonymous();
+        var first = await (await client.GetAsync("/?tag=paging&from=2031-01-01")).Content.ReadAsStringAsync();
+        var next = Regex.Match(first, @"href=""(/\?from=2031-01-01&amp;tag=paging&amp;cursor=[^""]+)"" rel=""next""");
         Assert.That(next.Success, Is.True, "a link to later events");
         var second = await client.GetAsync(WebUtility.HtmlDecode(next.Groups[1].Value));
         var secondHtml = await second.Content.ReadAsStringAsync();
         Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(Regex.Matches(first, "Daily meeting").Count + Regex.Matches(secondHtml, "Daily meeting").Count, Is.EqualTo(52));
-        Assert.That(secondHtml, Does.Contain("Back to the first events"));
+        Assert.That(Regex.Matches(first, "Daily meeting").Count, Is.EqualTo(50));
+        Assert.That(Regex.Matches(secondHtml, "Daily meeting").Count, Is.EqualTo(2));
+        Assert.That(secondHtml, Does.Contain("href=\"/?tag=paging\">Back to upcoming events"));
+    }
+
+    [Test]
+    public async Task The_home_page_looks_a_year_ahead_and_links_on_to_the_next_year()
+    {
+        var (_, html) = await GetAsync("/?kind=world-day");
+        Assert.That(Regex.Matches(html, "World Day against Trafficking in Persons</a>").Count, Is.EqualTo(1), "a yearly day once, not for a decade");
+        var next = Regex.Match(html, @"href=""/\?from=(\d{4}-\d{2}-\d{2})&amp;kind=world-day"" rel=""next"">Events from ");
+        Assert.That(next.Success, Is.True);
+        var (_, later) = await GetAsync($"/?from={next.Groups[1].Value}&kind=world-day");
+        Assert.That(Regex.Matches(later, "World Day against Trafficking in Persons</a>").Count, Is.EqualTo(1));
+        Assert.That(later, Does.Contain($"value=\"http://localhost/feeds/events.ics?from={next.Groups[1].Value}&amp;kind=world-day\""));
     }
 
     [Test]
@@ -247,6 +260,29 @@ public sealed partial class PagesTests
             Assert.That(plain.Headers.CacheControl!.ToString(), Is.EqualTo("public, max-age=300"));
             Assert.That(pinned.Headers.CacheControl!.ToString(), Does.Contain("max-age=31536000").And.Contain("immutable"));
             Assert.That(old.Headers.CacheControl!.ToString(), Is.EqualTo("public, max-age=300"));
+        });
+    }
+
+    [Test]
+    public void The_widget_script_stays_under_10_KB_compressed_and_never_writes_HTML_or_cookies()
+    {
+        var path = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Api", "wwwroot", "embed.js");
+        var bytes = File.ReadAllBytes(path);
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            gzip.Write(bytes);
+        using var brotli = new MemoryStream();
+        using (var stream = new System.IO.Compression.BrotliStream(brotli, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            stream.Write(bytes);
+        TestContext.Out.WriteLine($"embed.js: {bytes.Length} bytes, gzip {gzipped.Length}, brotli {brotli.Length}");
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        Assert.Multiple(() =>
+        {
+            Assert.That(gzipped.Length, Is.LessThan(10 * 1024));
+            Assert.That(brotli.Length, Is.LessThan(10 * 1024));
+            Assert.That(text, Does.Not.Contain("innerHTML").And.Not.Contain("insertAdjacentHTML").And.Not.Contain("document.write"));
+            Assert.That(text, Does.Not.Contain("document.cookie").And.Not.Contain("localStorage"));
+            Assert.That(text, Does.Contain("credentials: \"omit\""));
         });
     }
 
