@@ -118,6 +118,24 @@ public sealed partial class PagesTests
     }
 
     [Test]
+    public async Task A_world_day_page_shows_its_next_date_and_repetition()
+    {
+        var (response, html) = await GetAsync($"/events/{_worldDayId}");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var root = JsonDocument.Parse(JsonLd().Match(html).Groups[1].Value).RootElement;
+        var next = DateOnly.Parse(root.GetProperty("startDate").GetString()!);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Multiple(() =>
+        {
+            Assert.That((next.Month, next.Day), Is.EqualTo((7, 30)));
+            Assert.That(next, Is.GreaterThanOrEqualTo(today).And.LessThan(today.AddYears(1).AddDays(1)));
+            Assert.That(html, Does.Contain($"<time datetime=\"{next:yyyy-MM-dd}\""));
+            Assert.That(html, Does.Contain("Every year, since Sat 30 Jul 2016"));
+            Assert.That(html, Does.Contain("recur=RRULE%3AFREQ%3DYEARLY%3BBYMONTH%3D7%3BBYMONTHDAY%3D30"));
+        });
+    }
+
+    [Test]
     public async Task A_cancelled_event_shows_a_banner_and_JSON_LD_says_cancelled()
     {
         var id = await CreateAsync(_app.Moderator(), EventBuilder.AllDay("Meeting called off", "2030-09-01"));
