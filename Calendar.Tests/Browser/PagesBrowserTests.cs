@@ -113,6 +113,23 @@ public sealed class PagesBrowserTests
     }
 
     [Test]
+    public async Task Without_JavaScript_the_filters_work_and_the_feed_address_is_selectable_text()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url("/"));
+        await page.GetByLabel("Webinars").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("kind=webinar"));
+        Assert.That(await page.GetByText("Webinar: identifying forced labour in supply chains").CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.InputValueAsync("#feed-url"), Is.EqualTo(Url("/feeds/events.ics?kind=webinar")));
+        Assert.That(await page.Locator("button[data-copy]").First.IsVisibleAsync(), Is.False, "copy buttons need the script");
+        await page.GotoAsync(Url($"/events/{_webinarId}"));
+        Assert.That(await page.Locator("time").First.TextContentAsync(), Does.EndWith("CET").Or.EndWith("CEST"));
+        await context.DisposeAsync();
+    }
+
+    [Test]
     public async Task The_event_page_JSON_LD_parses_and_matches_the_event()
     {
         var (page, _) = await NewPageAsync();
