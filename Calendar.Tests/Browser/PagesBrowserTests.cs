@@ -247,6 +247,7 @@ public sealed class PagesBrowserTests
     [TestCase("/?kind=webinar&tag=labour-exploitation")]
     [TestCase("/events/{webinar}")]
     [TestCase("/embed?limit=5")]
+    [TestCase("/embed?limit=5&theme=dark")]
     public async Task The_page_has_no_serious_accessibility_violations(string path)
     {
         var (page, _) = await NewPageAsync(bypassCsp: true);
@@ -260,6 +261,7 @@ public sealed class PagesBrowserTests
             await page.SetViewportSizeAsync(1200, 900);
             await Support.Browser.ScreenshotAsync(page, "home");
         }
+        if (path.Contains("theme=dark")) await Support.Browser.ScreenshotAsync(page, "embed-dark");
     }
 
     /// <summary>Serious and critical axe-core violations on the page (axe.min.js from npm, injected).</summary>
