@@ -1,6 +1,7 @@
 using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Api.Pages;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,11 +11,24 @@ builder.AddCalendar();
 builder.Services.AddPages();
 
 var app = builder.Build();
+// Check settings before touching the database, so a missing one is reported by name.
+_ = app.Services.GetRequiredService<IOptions<CalendarOptions>>().Value;
 
 if (args.Contains("migrate"))
 {
     // For deployments that migrate before rolling out: `dotnet Calendar.Api.dll migrate`.
     app.Services.GetRequiredService<DatabaseSetup>().Migrate();
+    return;
+}
+if (args.Contains("create-moderator"))
+{
+    // The first moderator of a new installation: `dotnet Calendar.Api.dll create-moderator <email>`.
+    Environment.ExitCode = await AccountCommands.CreateModeratorAsync(app, args);
+    return;
+}
+if (args.Contains("set-password"))
+{
+    Environment.ExitCode = await AccountCommands.SetPasswordAsync(app, args);
     return;
 }
 await app.Services.GetRequiredService<DatabaseSetup>().RunAsync(app.Lifetime.ApplicationStopping);
@@ -26,7 +40,14 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events cal
 app.MapHealthEndpoints();
 app.MapEventsApi();
 app.MapFacetsApi();
+app.MapFeedEndpoints();
 app.MapPages();
+app.MapSubmissionsApi();
+app.MapModerationApi();
+app.MapAdminApi();
+app.MapSubmitPages();
+app.MapLoginPages();
+app.MapAdminPages();
 
 app.Run();
 

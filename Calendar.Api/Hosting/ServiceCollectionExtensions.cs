@@ -25,10 +25,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var builderDs = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Calendar"));
+            // The list, feed and facet queries repeat on every request: let Npgsql prepare them server-side so
+            // PostgreSQL does not plan them again each time (planning cost more than executing, measured).
+            if (builderDs.ConnectionStringBuilder.MaxAutoPrepare == 0) builderDs.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builderDs.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builderDs.Build();
         });
         services.AddSingleton<EventStore>();
+        services.AddSingleton<FeedStore>();
+        services.AddSingleton(_ => new FeedCache(64L * 1024 * 1024)); // rendered feeds; bounded in bytes
+        services.AddSingleton<FeedVersions>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedVersions>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IValidator<EventInput>, EventInputValidator>();
         services.AddSingleton<JsonBody>();
@@ -40,6 +47,7 @@ public static class ServiceCollectionExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseExceptionHandler>();
         services.AddRazorComponents();
         services.AddOpenApi();
 
@@ -62,6 +70,7 @@ public static class ServiceCollectionExtensions
             kestrel.Limits.MaxRequestBodySize =
                 context.Configuration.GetValue<long?>($"{CalendarOptions.Section}:MaxRequestBodyBytes") ?? new CalendarOptions().MaxRequestBodyBytes;
         });
+        builder.AddAccounts();
         return builder;
     }
 
@@ -74,6 +83,7 @@ public static class ServiceCollectionExtensions
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 }

@@ -26,10 +26,14 @@ public static class FeedTitle
     }
 
     /// <summary>A sentence for X-WR-CALDESC and page subtitles.</summary>
-    public static string Describe(EventFilter filter) =>
-        For(filter) == Base // also a filter of only from/to, which For() does not name
+    public static string Describe(EventFilter filter)
+    {
+        // A filter of only from/to has no words in its title.
+        var title = For(filter);
+        return title.Length <= Base.Length
             ? "Webinars, conferences, meetings, deadlines and world days of the European anti-trafficking NGO network and the OSCE."
-            : $"Events of the European anti-trafficking NGO network and the OSCE, filtered: {For(filter)[(Base.Length + 3)..]}.";
+            : $"Events of the European anti-trafficking NGO network and the OSCE, filtered: {title[(Base.Length + 3)..]}.";
+    }
 
     public static string Plural(string kind) => kind switch
     {

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Calendar.Api.Endpoints;
+
+/// <summary>A rendered feed: its bytes, validators, and compressed forms made once on first demand.</summary>
+public sealed class RenderedFeed(byte[] identity, string tag, DateTime lastModified)
+{
+    private byte[]? _gzip, _brotli;
+
+    public byte[] Identity { get; } = identity;
+    /// <summary>Opaque part of the ETag; each encoding appends its own suffix.</summary>
+    public string Tag { get; } = tag;
+    public DateTime LastModified { get; } = lastModified;
+
+    public byte[] Gzip => _gzip ??= Compress(Identity, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true));
+    public byte[] Brotli => _brotli ??= Compress(Identity, s => new BrotliStream(s, CompressionLevel.Optimal, leaveOpen: true));
+
+    private static byte[] Compress(byte[] data, Func<Stream, Stream> open)
+    {
+        using var output = new MemoryStream(data.Length / 4 + 64);
+        using (var compressor = open(output)) compressor.Write(data);
+        return output.ToArray();
+    }
+}
+
+/// <summary>
+/// Rendered feeds in memory per (feed, data version), bounded by size in bytes. An entry whose version is
+/// superseded is never asked for again and ages out. Only a cache: every instance renders the same bytes
+/// from the database, so nothing here needs sharing.
+/// </summary>
+public sealed class FeedCache(long sizeLimitBytes) : IDisposable
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
+    private readonly ConcurrentDictionary<string, Lazy<Task<RenderedFeed?>>> _rendering = new(StringComparer.Ordinal);
+
+    /// <summary>The cached feed, or the one <paramref name="render"/> makes; concurrent requests for the same
+    /// key share one rendering. A null rendering (not found, or data changed meanwhile) is not cached.</summary>
+    public async Task<RenderedFeed?> GetOrRenderAsync(string key, Func<Task<RenderedFeed?>> render)
+    {
+        if (_cache.TryGetValue(key, out RenderedFeed? hit)) return hit;
+        var lazy = _rendering.GetOrAdd(key, _ => new Lazy<Task<RenderedFeed?>>(render));
+        try
+        {
+            var feed = await lazy.Value;
+            if (feed is not null)
+            {
+                // Room for the compressed forms too (about a third of the identity size together).
+                _cache.Set(key, feed, new MemoryCacheEntryOptions
+                {
+                    Size = feed.Identity.Length + feed.Identity.Length / 3 + 256,
+                    SlidingExpiration = TimeSpan.FromMinutes(30),
+                });
+            }
+            return feed;
+        }
+        finally
+        {
+            _rendering.TryRemove(new KeyValuePair<string, Lazy<Task<RenderedFeed?>>>(key, lazy));
+        }
+    }
+
+    public void Dispose() => _cache.Dispose();
+}

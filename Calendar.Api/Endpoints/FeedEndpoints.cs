@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text;
+using Calendar.Api.Hosting;
+using Calendar.Core.Data;
+using Calendar.Core.Events;
+using Calendar.Core.Feeds;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Calendar.Api.Endpoints;
+
+/// <summary>
+/// The iCalendar routes: /feeds/events.ics?filters, /feeds/{slug}.ics and /events/{id}.ics. Anonymous, GET and
+/// HEAD, text/calendar whatever the Accept header. Validators come from one small database row (the shared
+/// change counter and the window's last exit), so a conditional request is answered 304 without rendering, and
+/// every instance gives the same answer.
+/// </summary>
+public static class FeedEndpoints
+{
+    /// <summary>Part of every ETag: raise it when the writer's output changes for the same data.</summary>
+    private const string FormatVersion = "ics-1";
+    private const string ContentType = "text/calendar; charset=utf-8";
+    private const string CacheControl = "public, max-age=300";
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EventFilter Filter, string Key)> Filters = new(StringComparer.Ordinal);
+
+    public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
+    {
+        var feeds = app.MapGroup("").WithTags("Feeds").RequireCors(Cors.Public);
+        feeds.MapMethods("/feeds/events.ics", GetAndHead, FilteredFeed)
+            .WithSummary("iCalendar feed of published events; takes the same filters as /api/events (without limit and cursor)");
+        feeds.MapMethods("/feeds/{slug}.ics", GetAndHead, NamedFeed)
+            .WithSummary("A named feed (a saved filter), e.g. osce, world-days, webinars");
+        feeds.MapMethods("/events/{id:guid}.ics", GetAndHead, SingleEvent)
+            .WithSummary("One event as an iCalendar file to download (it never updates; subscribe to a feed for that)");
+        app.MapGet("/robots.txt", () => TypedResults.Text(
+                "User-agent: *\nAllow: /feeds/\nAllow: /events/\nDisallow: /api/\nDisallow: /admin\n", "text/plain; charset=utf-8"))
+            .ExcludeFromDescription();
+        app.MapFeedsApi();
+        return app;
+    }
+
+    private static async Task<IResult> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+        IOptions<CalendarOptions> options, CancellationToken ct)
+    {
+        // Subscribers repeat the same URL for years: remember what each query string means (bounded).
+        var raw = context.Request.QueryString.Value ?? "";
+        if (!Filters.TryGetValue(raw, out var known))
+        {
+            var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
+            if (parsed.Filter is not { } parsedFilter) return Problems.Validation(parsed.Errors);
+            known = (parsedFilter, "q:" + CanonicalQuery(parsedFilter));
+            if (Filters.Count >= 10_000) Filters.Clear();
+            Filters[raw] = known;
+        }
+        var (filter, key) = known;
+        var state = await versions.CurrentAsync(null, ct);
+        return await Serve(context, feeds, cache, state, key, BaseUrl(context, options), null,
+            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+                new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
+            ct);
+    }
+
+    private static async Task<IResult> NamedFeed(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+        IOptions<CalendarOptions> options, CancellationToken ct)
+    {
+        if (slug.Length > 60) return Problems.NotFound("feed");
+        var state = await versions.CurrentAsync(slug, ct);
+        if (state.Feed is not { } feed) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no feed '{slug}'.");
+        var saved = "saved:" + feed.Filter;
+        if (!Filters.TryGetValue(saved, out var known))
+        {
+            var parsed = EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(feed.Filter)), allowLimit: false, allowCursor: false);
+            if (parsed.Filter is not { } parsedFilter)
+                return TypedResults.Problem(statusCode: 503, title: "Feed unavailable", detail: "This feed's saved filter is not valid; a moderator must correct it.");
+            known = (parsedFilter, saved);
+            if (Filters.Count >= 10_000) Filters.Clear();
+            Filters[saved] = known;
+        }
+        var filter = known.Filter;
+        return await Serve(context, feeds, cache, state, $"n:{feed.Slug}", BaseUrl(context, options), $"{feed.Slug}.ics",
+            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+                new FeedHeader(feed.Title, feed.Description.Length > 0 ? feed.Description : FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
+            ct, inline: true);
+    }
+
+    private static async Task<IResult> SingleEvent(Guid id, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+        IOptions<CalendarOptions> options, CancellationToken ct)
+    {
+        var state = await versions.CurrentAsync(null, ct);
+        return await Serve(context, feeds, cache, state, $"e:{id:N}", BaseUrl(context, options), $"{id:D}.ics", async baseUrl =>
+        {
+            var e = await events.FindAsync(id, ct);
+            return e is null || e.Moderation != "published" ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
+        }, ct, inline: false);
+    }
+
+    private static IcsOptions Options(string baseUrl) => new() { BaseUrl = baseUrl };
+
+    private static async Task<IResult> Serve(HttpContext context, FeedStore feeds, FeedCache cache, FeedState state, string key,
+        string baseUrl, string? fileName, Func<string, Task<byte[]?>> render, CancellationToken ct, bool inline = true)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var tag = Tag(key, baseUrl, state);
+        var lastModified = state.LastModified;
+
+        response.Headers.CacheControl = CacheControl;
+        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        if (NotModified(request, tag, lastModified))
+        {
+            // The feed's own ETag for the encoding the client would get, as for a 200.
+            response.Headers.ETag = ETag(tag, ChooseEncoding(request));
+            response.Headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var cacheKey = $"{key}|{baseUrl}|{tag}";
+        var feed = await cache.GetOrRenderAsync(cacheKey, async () =>
+        {
+            var bytes = await render(baseUrl);
+            if (bytes is null) return null;
+            // Cache only what belongs to the version the validators name; a write during rendering means
+            // these bytes may mix both, so they are served once but not remembered under this tag.
+            return await feeds.VersionAsync(ct) == state.Version ? new RenderedFeed(bytes, tag, lastModified) : new RenderedFeed(bytes, "", lastModified);
+        });
+        if (feed is null) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "There is no published event with this id.");
+
+        var encoding = ChooseEncoding(request);
+        var body = encoding switch { "br" => feed.Brotli, "gzip" => feed.Gzip, _ => feed.Identity };
+        if (feed.Tag.Length > 0)
+        {
+            response.Headers.ETag = ETag(feed.Tag, encoding);
+            response.Headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            response.Headers.CacheControl = "no-cache";
+        }
+        if (encoding is not null) response.Headers.ContentEncoding = encoding;
+        response.Headers.ContentDisposition = $"{(inline ? "inline" : "attachment")}; filename=\"{fileName ?? "events.ics"}\"";
+        if (!inline) response.Headers["X-Robots-Tag"] = "noindex";
+        return new BytesResult(body, ContentType);
+    }
+
+    /// <summary>If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); any representation of the same
+    /// content matches, whatever its encoding. An unparseable date is ignored.</summary>
+    internal static bool NotModified(HttpRequest request, string tag, DateTime lastModified)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0)
+        {
+            foreach (var value in ifNoneMatch)
+            {
+                foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (part == "*") return true;
+                    var opaque = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+                    opaque = opaque.Trim('"');
+                    var dash = opaque.IndexOf('-', StringComparison.Ordinal);
+                    if (dash >= 0) opaque = opaque[..dash];
+                    if (opaque == tag) return true;
+                }
+            }
+            return false;
+        }
+        var since = request.Headers.IfModifiedSince.ToString();
+        return since.Length > 0
+               && DateTime.TryParseExact(since, "R", CultureInfo.InvariantCulture,
+                   DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date)
+               && lastModified <= date;
+    }
+
+    private static string ETag(string tag, string? encoding) => encoding is null ? $"\"{tag}\"" : $"\"{tag}-{encoding}\"";
+
+    /// <summary>Brotli, then gzip, when Accept-Encoding asks for them with a non-zero weight; identity otherwise.</summary>
+    internal static string? ChooseEncoding(HttpRequest request)
+    {
+        var header = request.Headers.AcceptEncoding;
+        if (header.Count == 0) return null;
+        bool br = false, gzip = false;
+        foreach (var value in header)
+        {
+            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var semi = part.IndexOf(';');
+                var name = (semi < 0 ? part : part[..semi]).Trim().ToLowerInvariant();
+                var zero = semi >= 0 && part[(semi + 1)..].Replace(" ", "") is "q=0" or "q=0.0" or "q=0.00" or "q=0.000";
+                if (zero) continue;
+                if (name == "br") br = true;
+                else if (name is "gzip" or "x-gzip") gzip = true;
+            }
+        }
+        return br ? "br" : gzip ? "gzip" : null;
+    }
+
+    /// <summary>Everything the bytes depend on: the shared version, the window's last exit, and a stable hash of
+    /// the writer's format, the feed and the base of event links (FNV-1a: the same in every process, unlike
+    /// string.GetHashCode). Cheap, because it is computed on every request, 304s included.</summary>
+    private static string Tag(string key, string baseUrl, FeedState state)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var part in (ReadOnlySpan<string>)[FormatVersion, key, baseUrl])
+        {
+            foreach (var c in part) { hash ^= c; hash *= 1099511628211UL; }
+            hash ^= '\n'; hash *= 1099511628211UL;
+        }
+        var left = state.LastLeftEnd is { } end ? end.Ticks / TimeSpan.TicksPerSecond : 0;
+        return string.Create(CultureInfo.InvariantCulture, $"{state.Version:x}.{left:x}.{hash:x16}");
+    }
+
+    internal static string CanonicalQuery(EventFilter filter) =>
+        string.Join('&', filter.ToQuery().Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+
+    private static string BaseUrl(HttpContext context, IOptions<CalendarOptions> options) =>
+        string.IsNullOrEmpty(options.Value.PublicBaseUrl)
+            ? $"{context.Request.Scheme}://{context.Request.Host.Value}"
+            : options.Value.PublicBaseUrl.TrimEnd('/');
+
+    /// <summary>Writes the bytes with their length; HEAD gets the same headers and no body.</summary>
+    private sealed class BytesResult(byte[] body, string contentType) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = contentType;
+            response.ContentLength = body.Length;
+            return HttpMethods.IsHead(httpContext.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
+        }
+    }
+}
