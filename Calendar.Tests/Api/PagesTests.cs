@@ -172,22 +172,57 @@ public sealed partial class PagesTests
     [Test]
     public async Task The_home_page_applies_the_filter_and_offers_subscriptions_to_exactly_that_filter()
     {
-        var (response, html) = await GetAsync("/?kind=world-day&utm_campaign=x");
+        var (response, html) = await GetAsync("/?kind=world-day&tag=human-rights&utm_campaign=x");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        const string feed = "http://localhost/feeds/events.ics?kind=world-day&tag=human-rights";
+        var encoded = Uri.EscapeDataString(feed);
         Assert.Multiple(() =>
         {
             Assert.That(html, Does.Contain("World Day against Trafficking in Persons"));
             Assert.That(html, Does.Not.Contain("Webinar on forced labour"));
-            Assert.That(html, Does.Contain("value=\"http://localhost/feeds/events.ics?kind=world-day\""));
-            Assert.That(html, Does.Contain("href=\"webcal://localhost/feeds/events.ics?kind=world-day\""));
-            Assert.That(html, Does.Contain("href=\"https://calendar.google.com/calendar/r?cid=http%3A%2F%2Flocalhost%2Ffeeds%2Fevents.ics%3Fkind%3Dworld-day\""));
-            Assert.That(html, Does.Contain("https://outlook.office.com/calendar/0/addfromweb?url=http%3A%2F%2Flocalhost%2Ffeeds%2Fevents.ics%3Fkind%3Dworld-day&amp;name="));
-            Assert.That(html, Does.Contain("https://outlook.live.com/calendar/0/addfromweb?url="));
+            Assert.That(html, Does.Contain($"value=\"{feed.Replace("&", "&amp;")}\""));
+            Assert.That(html, Does.Contain($"href=\"webcal://localhost/feeds/events.ics?kind=world-day&amp;tag=human-rights\""));
+            Assert.That(html, Does.Contain($"href=\"https://calendar.google.com/calendar/r?cid={encoded}\""));
+            Assert.That(html, Does.Contain($"https://outlook.office.com/calendar/0/addfromweb?url={encoded}&amp;name="));
+            Assert.That(html, Does.Contain($"https://outlook.live.com/calendar/0/addfromweb?url={encoded}&amp;name="));
             Assert.That(html, Does.Contain("https://calendar.google.com/calendar/u/0/r/settings/addbyurl"));
-            Assert.That(html, Does.Contain("&lt;iframe src=&quot;http://localhost/embed?kind=world-day&amp;amp;limit=5&quot;"));
-            Assert.That(html, Does.Match("data-kind=&quot;world-day&quot;"));
+            Assert.That(html, Does.Contain("&lt;iframe src=&quot;http://localhost/embed?kind=world-day&amp;amp;tag=human-rights&amp;amp;limit=5&quot;"));
+            Assert.That(html, Does.Contain("data-kind=&quot;world-day&quot; data-tag=&quot;human-rights&quot;"));
             Assert.That(html, Does.Match(@"name=""kind"" value=""world-day"" checked"));
         });
+    }
+
+    [Test]
+    public async Task A_filter_that_a_named_feed_saves_is_offered_as_that_feed()
+    {
+        var (_, html) = await GetAsync("/?kind=world-day");
+        Assert.Multiple(() =>
+        {
+            Assert.That(html, Does.Contain("value=\"http://localhost/feeds/world-days.ics\""));
+            Assert.That(html, Does.Contain("href=\"webcal://localhost/feeds/world-days.ics\""));
+            Assert.That(html, Does.Contain("addfromweb?url=http%3A%2F%2Flocalhost%2Ffeeds%2Fworld-days.ics&amp;name=Anti-trafficking%20events%20%E2%80%94%20world%20days"));
+            Assert.That(html, Does.Contain("href=\"/?kind=webinar#subscribe\""), "the ready-made calendars are listed");
+        });
+        var feed = await _app.Anonymous().GetAsync("/feeds/world-days.ics");
+        Assert.That(feed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the offered URL answers");
+        Assert.That(feed.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/calendar"));
+    }
+
+    [Test]
+    public async Task The_feed_and_ics_links_that_pages_offer_answer_with_calendars()
+    {
+        var (_, home) = await GetAsync("/?tag=labour-exploitation&online=true");
+        var feedUrl = WebUtility.HtmlDecode(Regex.Match(home, @"id=""feed-url""[^>]*value=""([^""]+)""").Groups[1].Value);
+        Assert.That(feedUrl, Is.EqualTo("http://localhost/feeds/events.ics?tag=labour-exploitation&online=true"));
+        var feed = await _app.Anonymous().GetAsync(new Uri(feedUrl).PathAndQuery);
+        Assert.That(feed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await feed.Content.ReadAsStringAsync(), Does.Contain("Webinar on forced labour"));
+
+        var (_, page) = await GetAsync($"/events/{_webinarId}");
+        var ics = Regex.Match(page, @"href=""([^""]+\.ics)"" data-link=""ics""").Groups[1].Value;
+        var file = await _app.Anonymous().GetAsync(new Uri(ics).PathAndQuery);
+        Assert.That(file.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await file.Content.ReadAsStringAsync(), Does.Contain($"UID:{_webinarId}"));
     }
 
     [Test]

@@ -122,7 +122,7 @@ public sealed class PagesBrowserTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("kind=webinar"));
         Assert.That(await page.GetByText("Webinar: identifying forced labour in supply chains").CountAsync(), Is.EqualTo(1));
-        Assert.That(await page.InputValueAsync("#feed-url"), Is.EqualTo(Url("/feeds/events.ics?kind=webinar")));
+        Assert.That(await page.InputValueAsync("#feed-url"), Is.EqualTo(Url("/feeds/webinars.ics")), "the named feed for this filter");
         Assert.That(await page.Locator("button[data-copy]").First.IsVisibleAsync(), Is.False, "copy buttons need the script");
         await page.GotoAsync(Url($"/events/{_webinarId}"));
         Assert.That(await page.Locator("time").First.TextContentAsync(), Does.EndWith("CET").Or.EndWith("CEST"));
