@@ -5,6 +5,7 @@ using Calendar.Core.Events;
 using Calendar.Core.Feeds;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace Calendar.Api.Pages;
@@ -34,26 +35,47 @@ public static class PageEndpoints
         return app;
     }
 
-    private static async Task<RazorComponentResult<Home>> HomePage(HttpContext context, EventStore store, TimeProvider clock,
+    private static async Task<RazorComponentResult<Home>> HomePage(HttpContext context, EventStore store, FeedStore feeds, TimeProvider clock,
         IOptions<CalendarOptions> options, EmbedScript script, CancellationToken ct)
     {
         var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: true);
         var filter = parsed.Filter ?? new EventFilter();
-        IReadOnlyList<Occurrence> occurrences = parsed.IsValid ? await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct) : [];
+        // The list looks a year ahead unless the URL says otherwise, so yearly world days do not fill it with
+        // the next decade; the last page links on to the following year. Feeds and the embed are not limited.
+        var now = clock.GetUtcNow().UtcDateTime;
+        var horizon = filter.To ?? (filter.From ?? now).Date.AddYears(1);
+        IReadOnlyList<Occurrence> occurrences = parsed.IsValid ? await store.ListAsync(filter with { To = horizon }, now, ct) : [];
         var page = occurrences.Take(filter.Limit).ToList();
         string? next = null;
         if (occurrences.Count > filter.Limit)
         {
             var cursor = EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id));
-            next = "/" + QueryString.Create(filter.ToQuery().Append(new("cursor", cursor)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+            next = "/" + Query(filter.ToQuery().Append(new("cursor", cursor)));
         }
+        else if (parsed.IsValid && filter.To is null)
+            next = "/" + Query((filter with { From = horizon }).ToQuery());
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
-        var model = new HomeModel(filter, parsed.IsValid ? null : parsed.Errors, page, next, filter.After is not null,
-            FeedLinks.ForFilter(baseUri, filter),
+        // A filter that a named feed saves is offered as that feed: a shorter URL, a title a moderator chose,
+        // and a last segment Thunderbird names the calendar after.
+        var named = (await feeds.ListAsync(includeRetired: false, ct))
+            .Select(f => (Feed: f, Filter: EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(f.Filter)), false, false).Filter))
+            .Where(f => f.Filter is not null)
+            .ToList();
+        var canonical = filter with { After = null };
+        var match = named.FirstOrDefault(f => f.Filter!.ToQuery().SequenceEqual(canonical.ToQuery()));
+        var subscribe = parsed.IsValid && !filter.IsEmpty && match.Feed is not null
+            ? FeedLinks.ForNamedFeed(baseUri, match.Feed.Slug, match.Feed.Title)
+            : FeedLinks.ForFilter(baseUri, filter);
+        var model = new HomeModel(filter, parsed.IsValid ? null : parsed.Errors, page, next, filter.After is not null || filter.From is not null,
+            DateOnly.FromDateTime(horizon),
+            subscribe, named.Select(f => new NamedFeedLink(f.Feed.Title, "/" + Query(f.Filter!.ToQuery()))).ToList(),
             EmbedSnippets.Iframe(baseUri, filter), EmbedSnippets.Script(baseUri, script.VersionedPath, filter),
             await store.TagsAsync(ct), await store.OrganizersAsync(ct));
         return new RazorComponentResult<Home>(new { Model = model }) { StatusCode = parsed.IsValid ? 200 : 400 };
     }
+
+    private static QueryString Query(IEnumerable<KeyValuePair<string, string>> pairs) =>
+        QueryString.Create(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
 
     private static async Task<IResult> EventDetails(Guid id, HttpContext context, EventStore store, TimeProvider clock,
         IOptions<CalendarOptions> options, CancellationToken ct)
@@ -96,8 +118,10 @@ public static class PageEndpoints
 }
 
 public sealed record HomeModel(EventFilter Filter, IDictionary<string, string[]>? Errors, IReadOnlyList<Occurrence> Occurrences,
-    string? NextPage, bool IsLaterPage, SubscribeLinks Subscribe, string IframeSnippet, string ScriptSnippet,
+    string? NextPage, bool IsLaterPage, DateOnly Horizon, SubscribeLinks Subscribe, IReadOnlyList<NamedFeedLink> NamedFeeds, string IframeSnippet, string ScriptSnippet,
     IReadOnlyList<FacetCount> Tags, IReadOnlyList<FacetCount> Organizers);
+
+public sealed record NamedFeedLink(string Title, string ListUrl);
 
 public sealed record EventPageModel(Event Event, Occurrence Occurrence, string PageUrl, AddToCalendarLinks Add,
     SubscribeLinks KindFeed, string KindListUrl, string JsonLdScript);

@@ -74,105 +74,101 @@
     return where;
   }
 
-  function CalendarEvents() { return Reflect.construct(HTMLElement, [], CalendarEvents); }
-  CalendarEvents.prototype = Object.create(HTMLElement.prototype);
-  CalendarEvents.prototype.constructor = CalendarEvents;
-  Object.setPrototypeOf(CalendarEvents, HTMLElement);
-  Object.defineProperty(CalendarEvents, "observedAttributes", { get: function () { return OPTIONS; } });
+  class CalendarEvents extends HTMLElement {
+    static get observedAttributes() { return OPTIONS; }
 
-  CalendarEvents.prototype.connectedCallback = function () {
-    if (!this.shadowRoot) {
-      var root = this.attachShadow({ mode: "open" });
-      var style = el("style");
-      style.textContent = CSS;
-      this._section = el("section");
-      this._section.setAttribute("aria-label", this.getAttribute("aria-label") || "Upcoming events");
-      root.appendChild(style);
-      root.appendChild(this._section);
+    connectedCallback() {
+      if (!this.shadowRoot) {
+        var root = this.attachShadow({ mode: "open" });
+        var style = el("style");
+        style.textContent = CSS;
+        this._section = el("section");
+        this._section.setAttribute("aria-label", this.getAttribute("aria-label") || "Upcoming events");
+        root.append(style, this._section);
+      }
+      if (!this.hasAttribute("theme")) this.setAttribute("theme", "light");
+      this._load();
     }
-    if (!this.hasAttribute("theme")) this.setAttribute("theme", "light");
-    this._load();
-  };
 
-  CalendarEvents.prototype.attributeChangedCallback = function () {
-    if (this._section) this._load();
-  };
-
-  CalendarEvents.prototype._query = function () {
-    var params = new URLSearchParams();
-    for (var i = 0; i < FILTERS.length; i++) {
-      var value = this.getAttribute(FILTERS[i]);
-      if (value) params.set(FILTERS[i], value);
+    attributeChangedCallback() {
+      if (this._section) this._load();
     }
-    var limit = parseInt(this.getAttribute("limit"), 10);
-    params.set("limit", String(limit >= 1 && limit <= 50 ? limit : 5));
-    return params;
-  };
 
-  CalendarEvents.prototype._state = function (text, link) {
-    var section = this._section;
-    section.replaceChildren(el("p", "state", text));
-    if (link) {
+    _query() {
+      var params = new URLSearchParams();
+      FILTERS.forEach(function (name) {
+        var value = this.getAttribute(name);
+        if (value) params.set(name, value);
+      }, this);
+      var limit = parseInt(this.getAttribute("limit"), 10);
+      params.set("limit", String(limit >= 1 && limit <= 50 ? limit : 5));
+      return params;
+    }
+
+    _state(text, link) {
+      this._section.replaceChildren(el("p", "state", text));
+      if (link) {
+        var more = el("p", "more");
+        var a = el("a", null, "See the events on the calendar site");
+        a.href = origin + "/";
+        more.appendChild(a);
+        this._section.appendChild(more);
+      }
+    }
+
+    _load() {
+      var self = this, params = this._query();
+      var locale = this.getAttribute("locale") || undefined;
+      if (this._abort) this._abort.abort();
+      var abort = this._abort = new AbortController();
+      this._section.setAttribute("aria-busy", "true");
+      this._state("Loading events…");
+      fetch(origin + "/api/events?" + params.toString(), {
+        credentials: "omit", mode: "cors", headers: { Accept: "application/json" }, signal: abort.signal
+      }).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (data) {
+        self._render(data.items || [], params, locale);
+      }).catch(function (error) {
+        if (error && error.name === "AbortError") return;
+        self._state("Events could not be loaded just now.", true);
+      }).then(function () {
+        if (self._abort === abort) self._section.removeAttribute("aria-busy");
+      });
+    }
+
+    _render(items, params, locale) {
+      if (!items.length) { this._state("No upcoming events at the moment.", true); return; }
+      var list = el("ul");
+      items.forEach(function (item) {
+        var li = el("li");
+        var link = el("a", "title", (item.status === "cancelled" ? "Cancelled: " : "") + item.title);
+        link.href = origin + "/events/" + encodeURIComponent(item.id);
+        link.target = "_blank";
+        link.rel = "noopener";
+        li.appendChild(link);
+        var meta = el("div", "meta");
+        var w = when(item, locale);
+        var time = el("time", null, w.text);
+        time.setAttribute("datetime", w.iso);
+        meta.appendChild(time);
+        var where = place(item, locale);
+        if (where) meta.appendChild(el("span", null, where));
+        li.appendChild(meta);
+        list.appendChild(li);
+      });
+      params.delete("limit");
       var more = el("p", "more");
-      var a = el("a", null, "See the events on the calendar site");
-      a.href = origin + "/";
-      more.appendChild(a);
-      section.appendChild(more);
+      var all = el("a", null, "All events and calendar subscriptions");
+      var query = params.toString();
+      all.href = origin + "/" + (query ? "?" + query : "");
+      all.target = "_blank";
+      all.rel = "noopener";
+      more.appendChild(all);
+      this._section.replaceChildren(list, more);
     }
-  };
-
-  CalendarEvents.prototype._load = function () {
-    var self = this, params = this._query();
-    var locale = this.getAttribute("locale") || undefined;
-    if (this._abort) this._abort.abort();
-    var abort = this._abort = typeof AbortController === "function" ? new AbortController() : null;
-    this._section.setAttribute("aria-busy", "true");
-    this._state("Loading events…");
-    fetch(origin + "/api/events?" + params.toString(), {
-      credentials: "omit", mode: "cors", headers: { Accept: "application/json" }, signal: abort ? abort.signal : undefined
-    }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    }).then(function (data) {
-      self._render(data.items || [], params, locale);
-    }).catch(function (error) {
-      if (error && error.name === "AbortError") return;
-      self._state("Events could not be loaded just now.", true);
-    }).then(function () {
-      if (self._abort === abort) self._section.removeAttribute("aria-busy");
-    });
-  };
-
-  CalendarEvents.prototype._render = function (items, params, locale) {
-    if (!items.length) { this._state("No upcoming events at the moment.", true); return; }
-    var list = el("ul");
-    items.forEach(function (item) {
-      var li = el("li");
-      var link = el("a", "title", (item.status === "cancelled" ? "Cancelled: " : "") + item.title);
-      link.href = origin + "/events/" + encodeURIComponent(item.id);
-      link.target = "_blank";
-      link.rel = "noopener";
-      li.appendChild(link);
-      var meta = el("div", "meta");
-      var w = when(item, locale);
-      var time = el("time", null, w.text);
-      time.setAttribute("datetime", w.iso);
-      meta.appendChild(time);
-      var where = place(item, locale);
-      if (where) meta.appendChild(el("span", null, where));
-      li.appendChild(meta);
-      list.appendChild(li);
-    });
-    params.delete("limit");
-    var more = el("p", "more");
-    var all = el("a", null, "All events and calendar subscriptions");
-    var query = params.toString();
-    all.href = origin + "/" + (query ? "?" + query : "");
-    all.target = "_blank";
-    all.rel = "noopener";
-    more.appendChild(all);
-    this._section.replaceChildren(list, more);
-  };
+  }
 
   if (!customElements.get(TAG)) customElements.define(TAG, CalendarEvents);
 

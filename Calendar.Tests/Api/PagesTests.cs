@@ -45,7 +45,8 @@ public sealed partial class PagesTests
     [Test]
     public async Task The_home_page_lists_upcoming_events_with_a_strict_CSP()
     {
-        var (response, html) = await GetAsync("/");
+        // The test events lie in 2030, beyond the home page's one-year view from today.
+        var (response, html) = await GetAsync("/?from=2030-05-01");
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -61,7 +62,7 @@ public sealed partial class PagesTests
     [Test]
     public async Task A_hostile_title_is_escaped_on_every_page()
     {
-        foreach (var url in new[] { "/", $"/events/{_hostileId}", "/embed?tag=child-trafficking" })
+        foreach (var url in new[] { "/?from=2030-05-01", $"/events/{_hostileId}", "/embed?tag=child-trafficking" })
         {
             var (response, html) = await GetAsync(url);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
@@ -117,6 +118,24 @@ public sealed partial class PagesTests
     }
 
     [Test]
+    public async Task A_world_day_page_shows_its_next_date_and_repetition()
+    {
+        var (response, html) = await GetAsync($"/events/{_worldDayId}");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var root = JsonDocument.Parse(JsonLd().Match(html).Groups[1].Value).RootElement;
+        var next = DateOnly.Parse(root.GetProperty("startDate").GetString()!);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Multiple(() =>
+        {
+            Assert.That((next.Month, next.Day), Is.EqualTo((7, 30)));
+            Assert.That(next, Is.GreaterThanOrEqualTo(today).And.LessThan(today.AddYears(1).AddDays(1)));
+            Assert.That(html, Does.Contain($"<time datetime=\"{next:yyyy-MM-dd}\""));
+            Assert.That(html, Does.Contain("Every year, since Sat 30 Jul 2016"));
+            Assert.That(html, Does.Contain("recur=RRULE%3AFREQ%3DYEARLY%3BBYMONTH%3D7%3BBYMONTHDAY%3D30"));
+        });
+    }
+
+    [Test]
     public async Task A_cancelled_event_shows_a_banner_and_JSON_LD_says_cancelled()
     {
         var id = await CreateAsync(_app.Moderator(), EventBuilder.AllDay("Meeting called off", "2030-09-01"));
@@ -153,22 +172,57 @@ public sealed partial class PagesTests
     [Test]
     public async Task The_home_page_applies_the_filter_and_offers_subscriptions_to_exactly_that_filter()
     {
-        var (response, html) = await GetAsync("/?kind=world-day&utm_campaign=x");
+        var (response, html) = await GetAsync("/?kind=world-day&tag=human-rights&utm_campaign=x");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        const string feed = "http://localhost/feeds/events.ics?kind=world-day&tag=human-rights";
+        var encoded = Uri.EscapeDataString(feed);
         Assert.Multiple(() =>
         {
             Assert.That(html, Does.Contain("World Day against Trafficking in Persons"));
             Assert.That(html, Does.Not.Contain("Webinar on forced labour"));
-            Assert.That(html, Does.Contain("value=\"http://localhost/feeds/events.ics?kind=world-day\""));
-            Assert.That(html, Does.Contain("href=\"webcal://localhost/feeds/events.ics?kind=world-day\""));
-            Assert.That(html, Does.Contain("href=\"https://calendar.google.com/calendar/r?cid=http%3A%2F%2Flocalhost%2Ffeeds%2Fevents.ics%3Fkind%3Dworld-day\""));
-            Assert.That(html, Does.Contain("https://outlook.office.com/calendar/0/addfromweb?url=http%3A%2F%2Flocalhost%2Ffeeds%2Fevents.ics%3Fkind%3Dworld-day&amp;name="));
-            Assert.That(html, Does.Contain("https://outlook.live.com/calendar/0/addfromweb?url="));
+            Assert.That(html, Does.Contain($"value=\"{feed.Replace("&", "&amp;")}\""));
+            Assert.That(html, Does.Contain($"href=\"webcal://localhost/feeds/events.ics?kind=world-day&amp;tag=human-rights\""));
+            Assert.That(html, Does.Contain($"href=\"https://calendar.google.com/calendar/r?cid={encoded}\""));
+            Assert.That(html, Does.Contain($"https://outlook.office.com/calendar/0/addfromweb?url={encoded}&amp;name="));
+            Assert.That(html, Does.Contain($"https://outlook.live.com/calendar/0/addfromweb?url={encoded}&amp;name="));
             Assert.That(html, Does.Contain("https://calendar.google.com/calendar/u/0/r/settings/addbyurl"));
-            Assert.That(html, Does.Contain("&lt;iframe src=&quot;http://localhost/embed?kind=world-day&amp;amp;limit=5&quot;"));
-            Assert.That(html, Does.Match("data-kind=&quot;world-day&quot;"));
+            Assert.That(html, Does.Contain("&lt;iframe src=&quot;http://localhost/embed?kind=world-day&amp;amp;tag=human-rights&amp;amp;limit=5&quot;"));
+            Assert.That(html, Does.Contain("data-kind=&quot;world-day&quot; data-tag=&quot;human-rights&quot;"));
             Assert.That(html, Does.Match(@"name=""kind"" value=""world-day"" checked"));
         });
+    }
+
+    [Test]
+    public async Task A_filter_that_a_named_feed_saves_is_offered_as_that_feed()
+    {
+        var (_, html) = await GetAsync("/?kind=world-day");
+        Assert.Multiple(() =>
+        {
+            Assert.That(html, Does.Contain("value=\"http://localhost/feeds/world-days.ics\""));
+            Assert.That(html, Does.Contain("href=\"webcal://localhost/feeds/world-days.ics\""));
+            Assert.That(html, Does.Contain("addfromweb?url=http%3A%2F%2Flocalhost%2Ffeeds%2Fworld-days.ics&amp;name=Anti-trafficking%20events%20%E2%80%94%20world%20days"));
+            Assert.That(html, Does.Contain("href=\"/?kind=webinar#subscribe\""), "the ready-made calendars are listed");
+        });
+        var feed = await _app.Anonymous().GetAsync("/feeds/world-days.ics");
+        Assert.That(feed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the offered URL answers");
+        Assert.That(feed.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/calendar"));
+    }
+
+    [Test]
+    public async Task The_feed_and_ics_links_that_pages_offer_answer_with_calendars()
+    {
+        var (_, home) = await GetAsync("/?tag=labour-exploitation&online=true");
+        var feedUrl = WebUtility.HtmlDecode(Regex.Match(home, @"id=""feed-url""[^>]*value=""([^""]+)""").Groups[1].Value);
+        Assert.That(feedUrl, Is.EqualTo("http://localhost/feeds/events.ics?tag=labour-exploitation&online=true"));
+        var feed = await _app.Anonymous().GetAsync(new Uri(feedUrl).PathAndQuery);
+        Assert.That(feed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await feed.Content.ReadAsStringAsync(), Does.Contain("Webinar on forced labour"));
+
+        var (_, page) = await GetAsync($"/events/{_webinarId}");
+        var ics = Regex.Match(page, @"href=""([^""]+\.ics)"" data-link=""ics""").Groups[1].Value;
+        var file = await _app.Anonymous().GetAsync(new Uri(ics).PathAndQuery);
+        Assert.That(file.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await file.Content.ReadAsStringAsync(), Does.Contain($"UID:{_webinarId}"));
     }
 
     [Test]
@@ -183,19 +237,31 @@ public sealed partial class PagesTests
     [Test]
     public async Task A_long_list_pages_with_a_cursor_link_that_keeps_the_filter()
     {
-        await using var app = await CalendarApp.StartAsync(new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" });
-        var moderator = app.Moderator();
+        var moderator = _app.Moderator();
         for (var day = 1; day <= 52; day++)
             await CreateAsync(moderator, EventBuilder.AllDay($"Daily meeting {day:D2}", $"2031-01-{(day - 1) % 28 + 1:D2}").With("tags", new[] { "paging" }));
-        var client = app.Anonymous();
-        var first = await (await client.GetAsync("/?tag=paging")).Content.ReadAsStringAsync();
-        var next = Regex.Match(first, @"href=""(/\?tag=paging&amp;cursor=[^""]+)"" rel=""next""");
+        var client = _app.Anonymous();
+        var first = await (await client.GetAsync("/?tag=paging&from=2031-01-01")).Content.ReadAsStringAsync();
+        var next = Regex.Match(first, @"href=""(/\?from=2031-01-01&amp;tag=paging&amp;cursor=[^""]+)"" rel=""next""");
         Assert.That(next.Success, Is.True, "a link to later events");
         var second = await client.GetAsync(WebUtility.HtmlDecode(next.Groups[1].Value));
         var secondHtml = await second.Content.ReadAsStringAsync();
         Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(Regex.Matches(first, "Daily meeting").Count + Regex.Matches(secondHtml, "Daily meeting").Count, Is.EqualTo(52));
-        Assert.That(secondHtml, Does.Contain("Back to the first events"));
+        Assert.That(Regex.Matches(first, "Daily meeting").Count, Is.EqualTo(50));
+        Assert.That(Regex.Matches(secondHtml, "Daily meeting").Count, Is.EqualTo(2));
+        Assert.That(secondHtml, Does.Contain("href=\"/?tag=paging\">Back to upcoming events"));
+    }
+
+    [Test]
+    public async Task The_home_page_looks_a_year_ahead_and_links_on_to_the_next_year()
+    {
+        var (_, html) = await GetAsync("/?kind=world-day");
+        Assert.That(Regex.Matches(html, "World Day against Trafficking in Persons</a>").Count, Is.EqualTo(1), "a yearly day once, not for a decade");
+        var next = Regex.Match(html, @"href=""/\?from=(\d{4}-\d{2}-\d{2})&amp;kind=world-day"" rel=""next"">Events from ");
+        Assert.That(next.Success, Is.True);
+        var (_, later) = await GetAsync($"/?from={next.Groups[1].Value}&kind=world-day");
+        Assert.That(Regex.Matches(later, "World Day against Trafficking in Persons</a>").Count, Is.EqualTo(1));
+        Assert.That(later, Does.Contain($"value=\"http://localhost/feeds/events.ics?from={next.Groups[1].Value}&amp;kind=world-day\""));
     }
 
     [Test]
@@ -247,6 +313,29 @@ public sealed partial class PagesTests
             Assert.That(plain.Headers.CacheControl!.ToString(), Is.EqualTo("public, max-age=300"));
             Assert.That(pinned.Headers.CacheControl!.ToString(), Does.Contain("max-age=31536000").And.Contain("immutable"));
             Assert.That(old.Headers.CacheControl!.ToString(), Is.EqualTo("public, max-age=300"));
+        });
+    }
+
+    [Test]
+    public void The_widget_script_stays_under_10_KB_compressed_and_never_writes_HTML_or_cookies()
+    {
+        var path = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Api", "wwwroot", "embed.js");
+        var bytes = File.ReadAllBytes(path);
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            gzip.Write(bytes);
+        using var brotli = new MemoryStream();
+        using (var stream = new System.IO.Compression.BrotliStream(brotli, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            stream.Write(bytes);
+        TestContext.Out.WriteLine($"embed.js: {bytes.Length} bytes, gzip {gzipped.Length}, brotli {brotli.Length}");
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        Assert.Multiple(() =>
+        {
+            Assert.That(gzipped.Length, Is.LessThan(10 * 1024));
+            Assert.That(brotli.Length, Is.LessThan(10 * 1024));
+            Assert.That(text, Does.Not.Contain("innerHTML").And.Not.Contain("insertAdjacentHTML").And.Not.Contain("document.write"));
+            Assert.That(text, Does.Not.Contain("document.cookie").And.Not.Contain("localStorage"));
+            Assert.That(text, Does.Contain("credentials: \"omit\""));
         });
     }
 

@@ -113,6 +113,23 @@ public sealed class PagesBrowserTests
     }
 
     [Test]
+    public async Task Without_JavaScript_the_filters_work_and_the_feed_address_is_selectable_text()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url("/"));
+        await page.GetByLabel("Webinars").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("kind=webinar"));
+        Assert.That(await page.GetByText("Webinar: identifying forced labour in supply chains").CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.InputValueAsync("#feed-url"), Is.EqualTo(Url("/feeds/webinars.ics")), "the named feed for this filter");
+        Assert.That(await page.Locator("button[data-copy]").First.IsVisibleAsync(), Is.False, "copy buttons need the script");
+        await page.GotoAsync(Url($"/events/{_webinarId}"));
+        Assert.That(await page.Locator("time").First.TextContentAsync(), Does.EndWith("CET").Or.EndWith("CEST"));
+        await context.DisposeAsync();
+    }
+
+    [Test]
     public async Task The_event_page_JSON_LD_parses_and_matches_the_event()
     {
         var (page, _) = await NewPageAsync();
@@ -185,6 +202,9 @@ public sealed class PagesBrowserTests
         });
         await Support.Browser.ScreenshotAsync(page, "partner-page-with-both-widgets");
         Assert.That(dialogs, Is.Empty);
+
+        // The widget inside the partner's page (open Shadow DOM, which axe-core audits) passes the same audit.
+        Assert.That(await AuditAsync(page), Is.Empty);
     }
 
     [Test]
@@ -227,14 +247,30 @@ public sealed class PagesBrowserTests
     [TestCase("/?kind=webinar&tag=labour-exploitation")]
     [TestCase("/events/{webinar}")]
     [TestCase("/embed?limit=5")]
+    [TestCase("/embed?limit=5&theme=dark")]
     public async Task The_page_has_no_serious_accessibility_violations(string path)
     {
         var (page, _) = await NewPageAsync(bypassCsp: true);
         await page.GotoAsync(Url(path.Replace("{webinar}", _webinarId)));
+        Assert.That(await AuditAsync(page), Is.Empty);
+        if (path == "/")
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.ScreenshotAsync(new() { Path = Support.Browser.ScreenshotPath("home-phone") });
+            TestContext.Out.WriteLine($"Screenshot: {Support.Browser.ScreenshotPath("home-phone")}");
+            await page.SetViewportSizeAsync(1200, 900);
+            await Support.Browser.ScreenshotAsync(page, "home");
+        }
+        if (path.Contains("theme=dark")) await Support.Browser.ScreenshotAsync(page, "embed-dark");
+    }
+
+    /// <summary>Serious and critical axe-core violations on the page (axe.min.js from npm, injected).</summary>
+    private static async Task<IReadOnlyList<string?>> AuditAsync(IPage page)
+    {
         await page.AddScriptTagAsync(new() { Path = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Browser", "node_modules", "axe-core", "axe.min.js") });
         var audit = await page.EvaluateAsync<JsonElement>("""
             async () => {
-                const result = await axe.run(document);
+                const result = await axe.run(document, { iframes: false });
                 return {
                     passes: result.passes.length,
                     violations: result.violations
@@ -244,7 +280,7 @@ public sealed class PagesBrowserTests
             }
             """);
         Assert.That(audit.GetProperty("passes").GetInt32(), Is.GreaterThan(10), "axe ran its rules");
-        Assert.That(audit.GetProperty("violations").EnumerateArray().Select(v => v.GetString()), Is.Empty);
+        return audit.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).ToList();
     }
 
     /// <summary>A partner's site: one static HTML page on its own loopback port (a different origin).</summary>

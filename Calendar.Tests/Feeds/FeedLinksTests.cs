@@ -100,6 +100,14 @@ public sealed class FeedLinksTests
     }
 
     [Test]
+    public void A_filter_of_dates_only_is_described_like_the_whole_calendar()
+    {
+        var filter = Filter("?from=2030-05-01&to=2030-06-01");
+        Assert.That(FeedTitle.For(filter), Is.EqualTo(FeedTitle.Base));
+        Assert.That(FeedTitle.Describe(filter), Is.EqualTo(FeedTitle.Describe(new EventFilter())));
+    }
+
+    [Test]
     public void A_named_feed_links_to_its_slug()
     {
         var links = FeedLinks.ForNamedFeed(Base, "osce", "OSCE meetings");
