@@ -73,5 +73,8 @@ compare() { # label service-url ceiling-url [header...] (RUNS runs, alternating 
 CEILING_HEADERS=(); compare "cached feed, identity" "$SERVICE$FEED" "$CEILING/feed"
 CEILING_HEADERS=("Accept-Encoding: gzip"); compare "cached feed, gzip" "$SERVICE$FEED" "$CEILING/feed" "Accept-Encoding: gzip"
 CEILING_HEADERS=(); compare "304 (If-None-Match)" "$SERVICE$FEED" "$CEILING/304" "If-None-Match: $etag"
+# The service's own floor: its smallest endpoint through the same middleware (security headers, static files,
+# CORS, authentication) that every route of the service passes.
+CEILING_HEADERS=(); compare "service floor: robots.txt" "$SERVICE/robots.txt" "$CEILING/304"
 echo "Second ratio: ceiling CPU per request / service CPU per request (the share of the ceiling's efficiency reached)."
 rm -f "$body"
