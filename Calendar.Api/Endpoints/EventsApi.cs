@@ -54,7 +54,7 @@ public static class EventsApi
     }
 
     private static async Task<IResult> Create(HttpContext context, JsonBody body, IValidator<EventInput> validator,
-        EventStore store, CancellationToken ct)
+        EventStore store, ModerationStore audit, CancellationToken ct)
     {
         var read = await body.ReadAsync<EventInput>(context.Request);
         if (read.Problem is not null) return read.Problem;
@@ -63,12 +63,13 @@ public static class EventsApi
 
         var caller = Caller.From(context.User);
         var created = await store.InsertAsync(draft!, caller.IsModerator ? "published" : "pending", caller.AccountId, ct);
+        await audit.LogAsync(created.Id, context.User.ToActor(), ModerationStore.Actions.Created, null, ct);
         context.Response.Headers.ETag = created.ETag;
         return TypedResults.Created($"/api/events/{created.Id}", EventJson.From(created, includePrivate: true));
     }
 
     private static async Task<IResult> Replace(Guid id, HttpContext context, JsonBody body, IValidator<EventInput> validator,
-        EventStore store, CancellationToken ct)
+        EventStore store, ModerationStore audit, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
             return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
@@ -79,20 +80,26 @@ public static class EventsApi
         if (errors is not null) return Problems.Validation(errors);
 
         var result = await store.ReplaceAsync(id, draft!, Scope(context), expected, ct);
+        if (result.Outcome == WriteOutcome.Done) await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Edited, null, ct);
         return WriteResponse(context, result);
     }
 
-    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore store, CancellationToken ct)
+    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore store, ModerationStore audit, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
             return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
                 detail: "If-Match must be the ETag of the event as you last read it (or *).");
         var result = await store.CancelAsync(id, Scope(context), expected, ct);
+        if (result.Outcome == WriteOutcome.Done) await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Cancelled, null, ct);
         return WriteResponse(context, result);
     }
 
-    private static async Task<IResult> Delete(Guid id, EventStore store, CancellationToken ct) =>
-        await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound("event");
+    private static async Task<IResult> Delete(Guid id, HttpContext context, EventStore store, ModerationStore audit, CancellationToken ct)
+    {
+        if (!await store.DeleteAsync(id, ct)) return Problems.NotFound("event");
+        await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Deleted, null, ct);
+        return TypedResults.NoContent();
+    }
 
     private static IResult WriteResponse(HttpContext context, WriteResult result)
     {

@@ -25,6 +25,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var builderDs = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Calendar"));
+            // The list, feed and facet queries repeat on every request: let Npgsql prepare them server-side so
+            // PostgreSQL does not plan them again each time (planning cost more than executing, measured).
+            if (builderDs.ConnectionStringBuilder.MaxAutoPrepare == 0) builderDs.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builderDs.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builderDs.Build();
         });
@@ -44,6 +47,7 @@ public static class ServiceCollectionExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseExceptionHandler>();
         services.AddRazorComponents();
         services.AddOpenApi();
 
@@ -66,6 +70,7 @@ public static class ServiceCollectionExtensions
             kestrel.Limits.MaxRequestBodySize =
                 context.Configuration.GetValue<long?>($"{CalendarOptions.Section}:MaxRequestBodyBytes") ?? new CalendarOptions().MaxRequestBodyBytes;
         });
+        builder.AddAccounts();
         return builder;
     }
 
@@ -78,6 +83,7 @@ public static class ServiceCollectionExtensions
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 }

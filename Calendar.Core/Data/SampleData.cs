@@ -20,32 +20,17 @@ public static class SampleData
     private static readonly Guid Namespace = Guid.Parse("5b0f2a4e-4a8e-4c1a-9f6e-2d1c0b7e9a31");
     private const long LockKey = 0x43616C_656E65;
 
-    public sealed class SampleEvent
+    /// <summary>A record of the file: the API's fields plus the file's notes (its README describes both).</summary>
+    public sealed class SampleEvent : EventInput
     {
-        public string? Title { get; set; }
-        public string? Kind { get; set; }
-        public bool? AllDay { get; set; }
-        public string? StartsOn { get; set; }
-        public string? EndsOn { get; set; }
-        public string? StartsAt { get; set; }
-        public string? EndsAt { get; set; }
-        public string? TimeZone { get; set; }
-        public string? Recurrence { get; set; }
-        public LocationInput? Location { get; set; }
-        public OnlineInput? Online { get; set; }
-        public List<string>? Organizers { get; set; }
-        public List<string>? Tags { get; set; }
-        public string? Description { get; set; }
         public string? Notes { get; set; }
 
-        public EventInput ToInput() => new()
+        public EventInput ToInput()
         {
-            Title = Title, Kind = Kind, AllDay = AllDay, StartsOn = StartsOn, EndsOn = EndsOn, StartsAt = StartsAt,
-            EndsAt = EndsAt, TimeZone = TimeZone, Recurrence = Recurrence, Location = Location, Online = Online,
-            Organizers = Organizers, Tags = Tags, Description = Description,
-            // The file marks its one unconfirmed item in its notes.
-            Status = Notes?.StartsWith("Tentative", StringComparison.OrdinalIgnoreCase) == true ? "tentative" : "confirmed",
-        };
+            // The file marks its one unconfirmed item in its notes; statuses are otherwise not in the file.
+            Status = Notes?.StartsWith("Tentative", StringComparison.OrdinalIgnoreCase) == true ? "tentative" : "confirmed";
+            return this;
+        }
     }
 
     public static IReadOnlyList<SampleEvent> ReadBundled()

@@ -5,7 +5,7 @@ namespace Calendar.Core.Events;
 /// one, and <see cref="EventInputValidator"/> is the single judge of it. Dates and times stay strings here so
 /// that a malformed value is reported against its field instead of failing the whole body.
 /// </summary>
-public sealed class EventInput
+public class EventInput
 {
     public string? Title { get; set; }
     public string? Description { get; set; }

@@ -5,26 +5,19 @@ using Calendar.Tests.Support;
 
 namespace Calendar.Tests.Api;
 
-public sealed class EventsApiTests
+public sealed class EventsApiTests : AppFixture
 {
-    private CalendarApp _app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => _app = await CalendarApp.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _app.DisposeAsync();
 
     [Test]
     public async Task A_moderator_creates_an_event_that_anyone_can_then_read()
     {
-        var response = await _app.Moderator().PostJsonAsync("/api/events", EventBuilder.Timed("Created and read back"));
+        var response = await App.Moderator().PostJsonAsync("/api/events", EventBuilder.Timed("Created and read back"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var created = await response.JsonAsync();
         var id = created.GetProperty("id").GetString();
         Assert.That(response.Headers.Location!.ToString(), Is.EqualTo($"/api/events/{id}"));
 
-        var read = await _app.Anonymous().GetAsync($"/api/events/{id}");
+        var read = await App.Anonymous().GetAsync($"/api/events/{id}");
         Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var json = await read.JsonAsync();
         Assert.Multiple(() =>
@@ -44,10 +37,10 @@ public sealed class EventsApiTests
     [Test]
     public async Task Writes_without_a_token_get_401_and_change_nothing()
     {
-        var before = await _app.SnapshotAsync();
-        var response = await _app.Anonymous().PostJsonAsync("/api/events", EventBuilder.Timed());
+        var before = await App.SnapshotAsync();
+        var response = await App.Anonymous().PostJsonAsync("/api/events", EventBuilder.Timed());
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await App.SnapshotAsync(), Is.EqualTo(before));
     }
 }

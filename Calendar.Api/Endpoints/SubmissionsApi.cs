@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Calendar.Api.Hosting;
+using Calendar.Core.Data;
+using Calendar.Core.Events;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace Calendar.Api.Endpoints;
+
+public sealed record SubmissionJson(Guid Id, string Moderation, string StatusUrl, string? RejectionReason, EventJson Event);
+
+/// <summary>/api/submissions: the submission form's JSON twin. Anyone may submit; everything waits for review.</summary>
+public static class SubmissionsApi
+{
+    /// <summary>A field people never see on the form; software that fills every field gives itself away.</summary>
+    public const string HoneypotField = "website";
+
+    public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/submissions").WithTags("Submissions").AllowAnonymous();
+        group.MapPost("/", Submit).Accepts<EventInput>("application/json").RequireRateLimiting(RateLimits.Submissions)
+            .WithSummary("Submit an event for review (always pending)")
+            .WithDescription("Validated like POST /api/events plus the submission rules (at least one organizer). " +
+                             "The answer carries statusUrl, a private link where the submitter sees the status and can correct " +
+                             "the event while it is pending. Rate-limited per client. The field 'website' must stay absent or empty.");
+        group.MapGet("/{token}", Status).WithSummary("The status of a submission, by the private token from its status link");
+        return app;
+    }
+
+    private static async Task<IResult> Submit(HttpContext context, JsonBody body, IValidator<EventInput> validator,
+        ModerationStore moderation, IOptions<CalendarOptions> options, CancellationToken ct)
+    {
+        context.Request.EnableBuffering();
+        var read = await body.ReadAsync<EventInput>(context.Request);
+        if (read.Problem is not null) return read.Problem;
+        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: true, ct);
+        if (errors is not null) return Problems.Validation(errors);
+
+        if (await HoneypotFilledAsync(context.Request, ct))
+        {
+            // Answer as if accepted, so that a robot learns nothing; nothing is stored.
+            return TypedResults.Accepted((string?)null, new { moderation = "pending" });
+        }
+        var caller = Caller.From(context.User);
+        var actor = context.User.Identity?.IsAuthenticated == true ? context.User.ToActor() : Actor.Submitter;
+        var (created, token) = await moderation.SubmitAsync(draft!, caller.AccountId, actor, ct);
+        var json = new SubmissionJson(created.Id, created.Moderation, StatusPageUrl(context, options.Value, token), null,
+            EventJson.From(created, includePrivate: true));
+        return TypedResults.Created($"/api/submissions/{token}", json);
+    }
+
+    private static async Task<IResult> Status(string token, HttpContext context, ModerationStore moderation,
+        IOptions<CalendarOptions> options, CancellationToken ct)
+    {
+        if (await moderation.FindBySubmissionTokenAsync(token, ct) is not { } e) return Problems.NotFound("submission");
+        var reason = e.Moderation == "rejected"
+            ? (await moderation.HistoryAsync(e.Id, ct)).LastOrDefault(h => h.Action == ModerationStore.Actions.Rejected)?.Reason
+            : null;
+        return TypedResults.Ok(new SubmissionJson(e.Id, e.Moderation, StatusPageUrl(context, options.Value, token), reason,
+            EventJson.From(e, includePrivate: true)));
+    }
+
+    private static async Task<bool> HoneypotFilledAsync(HttpRequest request, CancellationToken ct)
+    {
+        request.Body.Position = 0;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.EnumerateObject().Any(p => p.NameEquals(HoneypotField)
+                    && !(p.Value.ValueKind == JsonValueKind.Null || (p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Trim().Length == 0)));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    public static string StatusPageUrl(HttpContext context, CalendarOptions options, string token) =>
+        PublicUrl(context, options, $"/submissions/{token}");
+
+    public static string PublicUrl(HttpContext context, CalendarOptions options, string path) =>
+        (string.IsNullOrEmpty(options.PublicBaseUrl)
+            ? $"{context.Request.Scheme}://{context.Request.Host}"
+            : options.PublicBaseUrl.TrimEnd('/')) + path;
+}

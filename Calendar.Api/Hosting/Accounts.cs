@@ -1,0 +1,130 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Calendar.Api.Pages;
+using Calendar.Core.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Calendar.Api.Hosting;
+
+/// <summary>Limits against abuse, section "Calendar:Limits". They count per client IP address and per instance.</summary>
+public sealed class AbuseLimits
+{
+    public const string Section = "Calendar:Limits";
+    [Range(1, 100_000)] public int SubmissionsPerHour { get; set; } = 30;
+    [Range(1, 100_000)] public int LoginsPerFiveMinutes { get; set; } = 20;
+}
+
+public static class RateLimits
+{
+    public const string Submissions = "submissions";
+    public const string Logins = "logins";
+}
+
+/// <summary>Principals for signed-in accounts and stored tokens: role, account id (ownership) and e-mail.</summary>
+public static class AccountPrincipal
+{
+    public static ClaimsPrincipal Create(Account account, string scheme) => new(new ClaimsIdentity(
+    [
+        new Claim(ClaimTypes.NameIdentifier, account.Id.ToString()),
+        new Claim(ClaimTypes.Name, account.Email),
+        new Claim(ClaimTypes.Role, account.Role),
+    ], scheme));
+
+    public static Actor ToActor(this ClaimsPrincipal user) => new(
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null,
+        user.Identity?.Name ?? "unknown");
+}
+
+/// <summary>API tokens created from /admin or /api/admin (stored as SHA-256 digests, revocable).</summary>
+public sealed class StoredTokenResolver(AccountStore accounts) : IBearerTokenResolver
+{
+    public async Task<ClaimsPrincipal?> ResolveAsync(string token, CancellationToken ct) =>
+        await accounts.ResolveTokenAsync(token, ct) is { } account
+            ? AccountPrincipal.Create(account, BearerAuthenticationHandler.Scheme)
+            : null;
+}
+
+public static class AccountsSetup
+{
+    /// <summary>Bearer for /api and for any request that sends an Authorization header; the sign-in cookie elsewhere.</summary>
+    public const string SelectScheme = "bearer-or-cookie";
+
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AbuseLimits>().BindConfiguration(AbuseLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<ModerationStore>();
+        services.AddSingleton<IBearerTokenResolver, StoredTokenResolver>();
+
+        services.AddDataProtection().SetApplicationName("anti-trafficking-calendar");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((o, dataSource) => o.XmlRepository = new DatabaseXmlRepository(dataSource));
+        services.AddAntiforgery(o => o.Cookie.Name = "calendar.antiforgery");
+
+        services.AddAuthentication()
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Cookie.Name = "calendar.signin";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/admin/denied";
+                o.ReturnUrlParameter = "returnUrl";
+            })
+            .AddPolicyScheme(SelectScheme, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = context =>
+                !string.IsNullOrEmpty(context.Request.Headers.Authorization) || context.Request.Path.StartsWithSegments("/api")
+                    ? BearerAuthenticationHandler.Scheme
+                    : CookieAuthenticationDefaults.AuthenticationScheme);
+        // Registered after AddCalendar's AddAuthentication(Bearer), so this default wins.
+        services.Configure<AuthenticationOptions>(o =>
+        {
+            o.DefaultScheme = SelectScheme;
+            o.DefaultChallengeScheme = SelectScheme;
+            o.DefaultForbidScheme = SelectScheme;
+        });
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(RateLimits.Submissions, context => RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ =>
+                new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<AbuseLimits>>().Value.SubmissionsPerHour,
+                    Window = TimeSpan.FromHours(1),
+                }));
+            o.AddPolicy(RateLimits.Logins, context => RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ =>
+                new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<AbuseLimits>>().Value.LoginsPerFiveMinutes,
+                    Window = TimeSpan.FromMinutes(5),
+                }));
+            o.OnRejected = async (rejected, ct) =>
+            {
+                var context = rejected.HttpContext;
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                const string message = "Too many attempts from your network in a short time. Please wait a while and try again.";
+                if (context.Request.Path.StartsWithSegments("/api"))
+                    await Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many requests", message);
+                else
+                    await new RazorComponentResult<MessagePage>(new { Heading = "Please wait a moment", Message = message })
+                        { StatusCode = StatusCodes.Status429TooManyRequests }.ExecuteAsync(context);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>The client's address. Behind a proxy, configure forwarded headers so that this is the real client.</summary>
+    private static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace Calendar.Api.Hosting;
+
+/// <summary>
+/// A safety net: the validator is meant to catch everything first, but when a database CHECK or NOT NULL
+/// constraint refuses a write (a validator bug), the client still gets a 400 problem rather than a 500, and the
+/// database is unchanged because the statement failed.
+/// </summary>
+public sealed class DatabaseExceptionHandler(IProblemDetailsService problems, ILogger<DatabaseExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (exception is not PostgresException { SqlState: var state } pg || !state.StartsWith("23", StringComparison.Ordinal))
+            return false;
+        logger.LogError(exception, "A write passed validation but broke database rule {Constraint}", pg.ConstraintName ?? pg.ColumnName);
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = 400,
+                Title = "The request breaks a rule of the calendar.",
+                Detail = $"The value of '{pg.ColumnName ?? pg.ConstraintName ?? "a field"}' is not allowed.",
+            },
+        });
+    }
+}

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using Calendar.Api.Hosting;
+using Calendar.Core.Data;
+using Calendar.Core.Events;
+using Calendar.Core.Feeds;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+
+namespace Calendar.Api.Pages;
+
+/// <summary>The public pages: / (list, filters, subscribe and embed panels), /events/{id}, and /embed for iframes.</summary>
+public static class PageEndpoints
+{
+    /// <summary>/embed may be framed by any site; everything else keeps SecurityHeaders' frame-ancestors 'none'.</summary>
+    public const string EmbedPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *";
+
+    public const int DefaultEmbedLimit = 5, MaxEmbedLimit = 50;
+
+    public static IServiceCollection AddPages(this IServiceCollection services)
+    {
+        services.AddSingleton<EmbedScript>();
+        services.AddOptions<StaticFileOptions>().Configure<EmbedScript>((o, script) => o.OnPrepareResponse = script.SetCaching);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup("").ExcludeFromDescription();
+        pages.MapGet("/", HomePage);
+        pages.MapGet("/events/{id:guid}", EventDetails);
+        pages.MapGet("/embed", EmbedPage);
+        return app;
+    }
+
+    private static async Task<RazorComponentResult<Home>> HomePage(HttpContext context, EventStore store, TimeProvider clock,
+        IOptions<CalendarOptions> options, EmbedScript script, CancellationToken ct)
+    {
+        var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: true);
+        var filter = parsed.Filter ?? new EventFilter();
+        IReadOnlyList<Occurrence> occurrences = parsed.IsValid ? await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct) : [];
+        var page = occurrences.Take(filter.Limit).ToList();
+        string? next = null;
+        if (occurrences.Count > filter.Limit)
+        {
+            var cursor = EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id));
+            next = "/" + QueryString.Create(filter.ToQuery().Append(new("cursor", cursor)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+        }
+        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var model = new HomeModel(filter, parsed.IsValid ? null : parsed.Errors, page, next, filter.After is not null,
+            FeedLinks.ForFilter(baseUri, filter),
+            EmbedSnippets.Iframe(baseUri, filter), EmbedSnippets.Script(baseUri, script.VersionedPath, filter),
+            await store.TagsAsync(ct), await store.OrganizersAsync(ct));
+        return new RazorComponentResult<Home>(new { Model = model }) { StatusCode = parsed.IsValid ? 200 : 400 };
+    }
+
+    private static async Task<IResult> EventDetails(Guid id, HttpContext context, EventStore store, TimeProvider clock,
+        IOptions<CalendarOptions> options, CancellationToken ct)
+    {
+        var e = await store.FindAsync(id, ct);
+        if (e is null || e.Moderation != "published")
+            return new RazorComponentResult<NotFoundPage>(new { What = "event" }) { StatusCode = 404 };
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A series shows its next occurrence (or its last one once it is over); a one-off shows itself.
+        var occurrence = e.Recurrence is null
+            ? Occurrence.Single(e)
+            : Occurrences.Expand(e, now, null, null, 1).FirstOrDefault() ?? Occurrence.Single(e);
+        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var kindFilter = new EventFilter { Kinds = [e.Kind] };
+        var model = new EventPageModel(e, occurrence, FeedLinks.EventPage(baseUri, e.Id), FeedLinks.ForEvent(baseUri, e),
+            FeedLinks.ForFilter(baseUri, kindFilter), "/?" + string.Join('&', kindFilter.ToQuery().Select(p => $"{p.Key}={p.Value}")),
+            EventJsonLd.Script(e, occurrence, FeedLinks.EventPage(baseUri, e.Id)));
+        return new RazorComponentResult<EventPage>(new { Model = model });
+    }
+
+    private static async Task<IResult> EmbedPage(HttpContext context, EventStore store, TimeProvider clock,
+        IOptions<CalendarOptions> options, CancellationToken ct)
+    {
+        var parsed = EventFilter.Parse(context.Request.Query, allowLimit: true, allowCursor: false);
+        var errors = new Dictionary<string, string[]>(parsed.Errors);
+        var theme = context.Request.Query["theme"].ToString();
+        if (theme is not ("" or "light" or "dark" or "auto")) errors["theme"] = ["'theme' must be light, dark or auto."];
+        if (parsed.Filter is { Limit: > MaxEmbedLimit }) errors["limit"] = [$"'limit' must be a whole number from 1 to {MaxEmbedLimit} here."];
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var filter = parsed.Filter!;
+        if (!context.Request.Query.ContainsKey("limit")) filter = filter with { Limit = DefaultEmbedLimit };
+        var occurrences = (await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct)).Take(filter.Limit).ToList();
+        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + QueryString.Create(filter.ToQuery().Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+        context.Response.Headers.ContentSecurityPolicy = EmbedPolicy;
+        context.Response.Headers.CacheControl = "public, max-age=300";
+        return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme) });
+    }
+}
+
+public sealed record HomeModel(EventFilter Filter, IDictionary<string, string[]>? Errors, IReadOnlyList<Occurrence> Occurrences,
+    string? NextPage, bool IsLaterPage, SubscribeLinks Subscribe, string IframeSnippet, string ScriptSnippet,
+    IReadOnlyList<FacetCount> Tags, IReadOnlyList<FacetCount> Organizers);
+
+public sealed record EventPageModel(Event Event, Occurrence Occurrence, string PageUrl, AddToCalendarLinks Add,
+    SubscribeLinks KindFeed, string KindListUrl, string JsonLdScript);
+
+public sealed record EmbedModel(IReadOnlyList<Occurrence> Occurrences, Uri BaseUri, string MoreUrl, string Theme);
+
+/// <summary>
+/// embed.js at a versioned URL (/embed.js?v=content hash) that may be cached for a year; /embed.js itself, or an old
+/// version, only for five minutes, so partner pages pick up fixes soon.
+/// </summary>
+public sealed class EmbedScript
+{
+    public EmbedScript(IWebHostEnvironment environment)
+    {
+        var file = environment.WebRootFileProvider.GetFileInfo("embed.js");
+        if (!file.Exists) { Version = "missing"; return; }
+        using var stream = file.CreateReadStream();
+        Version = Convert.ToHexStringLower(SHA256.HashData(stream))[..12];
+    }
+
+    public string Version { get; }
+    public string VersionedPath => $"/embed.js?v={Version}";
+
+    public void SetCaching(StaticFileResponseContext context)
+    {
+        if (!context.Context.Request.Path.Equals("/embed.js", StringComparison.Ordinal)) return;
+        var headers = context.Context.Response.Headers;
+        headers.CacheControl = context.Context.Request.Query["v"] == Version
+            ? "public, max-age=31536000, immutable"
+            : "public, max-age=300";
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin";
+    }
+}
