@@ -8,6 +8,7 @@ using Calendar.Benchmarks;
 
 // dotnet run -c Release --project Calendar.Benchmarks -- [BenchmarkDotNet arguments]      rendering benchmarks
 // dotnet run -c Release --project Calendar.Benchmarks -- serve <file.ics> <port>            wrk's ceiling (bench/wrk.sh)
+// dotnet run -c Release --project Calendar.Benchmarks -- cputime                             CPU time per render (robust on a busy machine)
 // dotnet run -c Release --project Calendar.Benchmarks -- sizes                               bytes of each writer's output
 if (args is ["serve", var file, var port])
 {
@@ -22,6 +23,11 @@ if (args is ["sizes"])
         var ours = Calendar.Core.Feeds.IcsWriter.Feed(events, new("Anti-trafficking events", "All events."), new() { BaseUrl = "https://calendar.example.org" }).Bytes;
         Console.WriteLine($"{n} events: IcsWriter {ours.Length:N0} B, plain {PlainWriter.Write(events).Length:N0} B, Ical.Net {System.Text.Encoding.UTF8.GetByteCount(IcalNetWriter.Write(events)):N0} B");
     }
+    return;
+}
+if (args is ["cputime"])
+{
+    CpuTime.Run();
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(RenderBenchmarks).Assembly).Run(args);

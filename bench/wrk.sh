@@ -36,18 +36,45 @@ pids+=($!)
 CEILING="http://127.0.0.1:$CEILING_PORT"
 wait_for "$CEILING/feed"
 
-rps() { # url [header...] -> requests/s (median of RUNS)
-  local url="$1"; shift
-  local args=() h
+pid_on() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+SERVICE_PID="$(pid_on "${SERVICE##*:}")" CEILING_PID="$(pid_on "$CEILING_PORT")"
+TICK="$(getconf CLK_TCK)"
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# One wrk run per call: "requests/s CPU-microseconds-per-request" (the server's own CPU time from /proc, which
+# other load on the machine disturbs less than throughput does).
+measure() { # pid url [header...]
+  local pid="$1" url="$2"; shift 2
+  local args=() h before after out
   for h in "$@"; do args+=(-H "$h"); done
-  for _ in $(seq 1 "$RUNS"); do
-    wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "${args[@]}" "$url" | awk '/Requests\/sec/{print $2}'
-  done | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
+  before=$(cpu "$pid")
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "${args[@]}" "$url")
+  after=$(cpu "$pid")
+  echo "$out" | awk -v cpu=$((after - before)) -v tick="$TICK" '
+    /requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%s %.1f\n", r, cpu * 1e6 / tick / n}'
 }
 
-printf '%-28s %12s %12s %7s\n' "case" "service r/s" "ceiling r/s" "ratio"
-row() { printf '%-28s %12.0f %12.0f %6.0f%%\n' "$1" "$2" "$3" "$(echo "100*$2/$3" | bc -l)"; }
-s=$(rps "$SERVICE$FEED"); c=$(rps "$CEILING/feed"); row "cached feed, identity" "$s" "$c"
-s=$(rps "$SERVICE$FEED" "Accept-Encoding: gzip"); c=$(rps "$CEILING/feed" "Accept-Encoding: gzip"); row "cached feed, gzip" "$s" "$c"
-s=$(rps "$SERVICE$FEED" "If-None-Match: $etag"); c=$(rps "$CEILING/304"); row "304 (If-None-Match)" "$s" "$c"
+median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+printf '%-24s %11s %11s %7s %13s %13s %7s\n' "case" "service r/s" "ceiling r/s" "ratio" "service us/req" "ceiling us/req" "ratio"
+compare() { # label service-url ceiling-url [header...] (RUNS runs, alternating service and ceiling)
+  local label="$1" s_url="$2" c_url="$3"; shift 3
+  local s_rps=() s_cpu=() c_rps=() c_cpu=() r
+  for _ in $(seq 1 "$RUNS"); do
+    read -r a b <<<"$(measure "$SERVICE_PID" "$s_url" "$@")"; s_rps+=("$a"); s_cpu+=("$b")
+    read -r a b <<<"$(measure "$CEILING_PID" "$c_url" "${CEILING_HEADERS[@]}")"; c_rps+=("$a"); c_cpu+=("$b")
+  done
+  local sr cr sc cc
+  sr=$(printf '%s\n' "${s_rps[@]}" | median); cr=$(printf '%s\n' "${c_rps[@]}" | median)
+  sc=$(printf '%s\n' "${s_cpu[@]}" | median); cc=$(printf '%s\n' "${c_cpu[@]}" | median)
+  printf '%-24s %11.0f %11.0f %6.0f%% %13.1f %13.1f %6.0f%%\n' "$label" "$sr" "$cr" "$(echo "100*$sr/$cr" | bc -l)" \
+    "$sc" "$cc" "$(echo "100*$cc/$sc" | bc -l)"
+}
+CEILING_HEADERS=(); compare "cached feed, identity" "$SERVICE$FEED" "$CEILING/feed"
+CEILING_HEADERS=("Accept-Encoding: gzip"); compare "cached feed, gzip" "$SERVICE$FEED" "$CEILING/feed" "Accept-Encoding: gzip"
+CEILING_HEADERS=(); compare "304 (If-None-Match)" "$SERVICE$FEED" "$CEILING/304" "If-None-Match: $etag"
+# The service's own floor: its smallest endpoint through the same middleware (security headers, static files,
+# CORS, authentication) that every route of the service passes.
+CEILING_HEADERS=(); compare "service floor: robots.txt" "$SERVICE/robots.txt" "$CEILING/304"
+echo "Second ratio: ceiling CPU per request / service CPU per request (the share of the ceiling's efficiency reached)."
 rm -f "$body"

@@ -125,7 +125,11 @@ public static class FeedEndpoints
             // these bytes may mix both, so they are served once but not remembered under this tag.
             return await feeds.VersionAsync(ct) == state.Version ? new RenderedFeed(bytes, tag, lastModified) : new RenderedFeed(bytes, "", lastModified);
         });
-        if (feed is null) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "There is no published event with this id.");
+        if (feed is null)
+        {
+            response.Headers.CacheControl = "no-cache"; // it may be published any minute
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "There is no published event with this id.");
+        }
 
         var encoding = ChooseEncoding(request);
         var body = encoding switch { "br" => feed.Brotli, "gzip" => feed.Gzip, _ => feed.Identity };
@@ -165,11 +169,9 @@ public static class FeedEndpoints
             }
             return false;
         }
-        var since = request.Headers.IfModifiedSince.ToString();
-        return since.Length > 0
-               && DateTime.TryParseExact(since, "R", CultureInfo.InvariantCulture,
-                   DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date)
-               && lastModified <= date;
+        // HeaderUtilities reads all three HTTP date formats; an unparseable value is null and ignored.
+        return HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since)
+               && lastModified <= since.UtcDateTime;
     }
 
     private static string ETag(string tag, string? encoding) => encoding is null ? $"\"{tag}\"" : $"\"{tag}-{encoding}\"";

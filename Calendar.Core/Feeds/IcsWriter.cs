@@ -176,7 +176,7 @@ public static class IcsWriter
             if (e.Address is not null) parts.Add(e.Address);
             if (e.City is not null) parts.Add(e.City);
             if (e.Country is not null) parts.Add(CountryName(e.Country));
-            return string.Join(", ", parts);
+            return string.Join(", ", parts) + (e.Online ? " (and online)" : "");
         }
         return e.Online ? e.JoinUrl ?? "Online" : null;
     }

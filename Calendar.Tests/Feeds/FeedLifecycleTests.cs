@@ -223,6 +223,22 @@ public sealed class FeedLifecycleTests
         Assert.That((await moderator.DeleteAsync("/api/feeds/migration-webinars")).StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
     }
 
+    [Test]
+    public async Task Calendar_syntax_in_a_title_or_description_sent_through_the_API_stays_text_of_one_event()
+    {
+        var body = EventBuilder.Timed("Webinar END:VEVENT BEGIN:VEVENT UID:x; SUMMARY:y, z\\", Soon(8, "09:00"), Soon(8, "10:00"))
+            .With("description", "Line one\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected\r\nSUMMARY:Injected\r\nEND:VEVENT\nBEGIN:VEVENT");
+        var id = await CreateAsync(body);
+        var bytes = await _app.Anonymous().GetByteArrayAsync("/feeds/events.ics");
+        var lines = Encoding.UTF8.GetString(bytes).Replace("\r\n ", "").Split("\r\n");
+        Assert.That(lines.Count(l => l == "BEGIN:VEVENT"), Is.EqualTo(1));
+        Assert.That(lines.Count(l => l.StartsWith("UID:")), Is.EqualTo(1));
+        var seen = (await Parsers.BothAsync(bytes)).Events.Single();
+        Assert.That(seen.Uid, Is.EqualTo(id.ToString("D")));
+        Assert.That(seen.Summary, Is.EqualTo("Webinar END:VEVENT BEGIN:VEVENT UID:x; SUMMARY:y, z\\"));
+        Assert.That(seen.Description, Does.Contain("Line one\nEND:VEVENT\nBEGIN:VEVENT\nUID:injected"));
+    }
+
     [TestCase("events", "kind=webinar", "slug")]
     [TestCase("Bad Slug", "kind=webinar", "slug")]
     [TestCase("good-slug", "kind=party", "filter.kind")]
