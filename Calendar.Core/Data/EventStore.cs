@@ -234,7 +234,9 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         public FilterSql(EventFilter filter)
         {
             var sql = new System.Text.StringBuilder();
-            if (filter.Kinds.Count > 0) { sql.Append(" and kind = any(@kinds)"); Parameters.Add("kinds", filter.Kinds.ToArray()); }
+            // One kind as plain equality, so the (kind, starts_at, id) index also gives the order.
+            if (filter.Kinds.Count == 1) { sql.Append(" and kind = @kind"); Parameters.Add("kind", filter.Kinds[0]); }
+            if (filter.Kinds.Count > 1) { sql.Append(" and kind = any(@kinds)"); Parameters.Add("kinds", filter.Kinds.ToArray()); }
             if (filter.Tags.Count > 0) { sql.Append(" and tags && @tags"); Parameters.Add("tags", filter.Tags.ToArray()); }
             if (filter.Organizer is not null) { sql.Append(" and organizers @> array[@organizer]::text[]"); Parameters.Add("organizer", filter.Organizer); }
             if (filter.Country is not null) { sql.Append(" and country = @country"); Parameters.Add("country", filter.Country); }
