@@ -8,11 +8,12 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 source scripts/postgres.sh
 duration="${1:-10}"
-pg_port=55488 app_port=5087 data="$REPO/.data/bench-postgres"
+pg_port=15488 app_port=5087 data="$REPO/.data/bench-postgres"
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
 
 start_local_postgres "$data" "$pg_port"
 trap 'kill "${app_pid:-0}" 2>/dev/null || true; stop_local_postgres "$data"' EXIT
+pg_port="$CALENDAR_PG_PORT_IN_USE"
 ensure_database "$pg_port" "$data.password" calendar_bench
 export ConnectionStrings__Calendar="${CALENDAR_PG_URL/Database=postgres/Database=calendar_bench}"
 export Calendar__LoadSampleData=false Logging__LogLevel__Default=Warning

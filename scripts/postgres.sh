@@ -63,6 +63,9 @@ start_local_postgres() {
       -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' -c fsync=${PG_FSYNC:-on} -c max_connections=200" \
       start >/dev/null
   fi
+  # A cluster that was already running keeps the port it was started with (line 4 of postmaster.pid).
+  port="$(sed -n 4p "$data_dir/postmaster.pid" 2>/dev/null || echo "$port")"
+  export CALENDAR_PG_PORT_IN_USE="$port"
   export CALENDAR_PG_URL="Host=127.0.0.1;Port=$port;Username=calendar;Password=$(cat "$password_file");Database=postgres"
 }
 

@@ -25,9 +25,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var builderDs = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Calendar"));
-            // The list, feed and facet queries repeat on every request: let Npgsql prepare them server-side so
-            // PostgreSQL does not plan them again each time (planning cost more than executing, measured).
-            if (builderDs.ConnectionStringBuilder.MaxAutoPrepare == 0) builderDs.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            // No automatic preparation: PostgreSQL's generic plans for prepared list queries ignore how selective a
+            // kind or tag is and sorted thousands of rows (bench/api-list.sh: 4x slower for kind + tag).
             builderDs.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builderDs.Build();
         });
