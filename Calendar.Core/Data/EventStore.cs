@@ -189,26 +189,22 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<Event>(new CommandDefinition(sql, where.Parameters, cancellationToken: ct))).AsList();
     }
 
-    public async Task<IReadOnlyList<FacetCount>> TagsAsync(CancellationToken ct)
-    {
-        const string sql = """
-            select t as value, count(*)::int as count
-              from events, unnest(tags) as t
-             where moderation = 'published'
-             group by t order by count(*) desc, t
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<FacetCount>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
-    }
+    public Task<IReadOnlyList<FacetCount>> TagsAsync(CancellationToken ct) => FacetAsync(TagsFacet, ct);
 
-    public async Task<IReadOnlyList<FacetCount>> OrganizersAsync(CancellationToken ct)
+    public Task<IReadOnlyList<FacetCount>> OrganizersAsync(CancellationToken ct) => FacetAsync(OrganizersFacet, ct);
+
+    private const string TagsFacet = """
+        select t as value, count(*)::int as count from events, unnest(tags) as t
+         where moderation = 'published' group by t order by count(*) desc, t
+        """;
+
+    private const string OrganizersFacet = """
+        select o as value, count(*)::int as count from events, unnest(organizers) as o
+         where moderation = 'published' group by o order by count(*) desc, o
+        """;
+
+    private async Task<IReadOnlyList<FacetCount>> FacetAsync(string sql, CancellationToken ct)
     {
-        const string sql = """
-            select o as value, count(*)::int as count
-              from events, unnest(organizers) as o
-             where moderation = 'published'
-             group by o order by count(*) desc, o
-            """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<FacetCount>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
     }
