@@ -4,7 +4,6 @@ using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
 using Calendar.Core.Feeds;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -50,7 +49,7 @@ public static class FeedEndpoints
         {
             var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
             if (parsed.Filter is not { } parsedFilter) return Problems.Validation(parsed.Errors);
-            known = (parsedFilter, "q:" + CanonicalQuery(parsedFilter));
+            known = (parsedFilter, "q:" + parsedFilter.CanonicalQuery());
             if (Filters.Count >= 10_000) Filters.Clear();
             Filters[raw] = known;
         }
@@ -71,7 +70,7 @@ public static class FeedEndpoints
         var saved = "saved:" + feed.Filter;
         if (!Filters.TryGetValue(saved, out var known))
         {
-            var parsed = EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(feed.Filter)), allowLimit: false, allowCursor: false);
+            var parsed = EventFilter.Parse(feed.Filter);
             if (parsed.Filter is not { } parsedFilter)
                 return TypedResults.Problem(statusCode: 503, title: "Feed unavailable", detail: "This feed's saved filter is not valid; a moderator must correct it.");
             known = (parsedFilter, saved);
@@ -211,9 +210,6 @@ public static class FeedEndpoints
         var left = state.LastLeftEnd is { } end ? end.Ticks / TimeSpan.TicksPerSecond : 0;
         return string.Create(CultureInfo.InvariantCulture, $"{state.Version:x}.{left:x}.{hash:x16}");
     }
-
-    internal static string CanonicalQuery(EventFilter filter) =>
-        string.Join('&', filter.ToQuery().Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
 
     private static string BaseUrl(HttpContext context, IOptions<CalendarOptions> options) =>
         string.IsNullOrEmpty(options.Value.PublicBaseUrl)

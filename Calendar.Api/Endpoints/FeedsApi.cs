@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Calendar.Api.Endpoints;
 
@@ -106,8 +105,8 @@ public static partial class FeedsApi
             errors["filter"] = ["The filter must be a query string of at most 1000 characters."];
         else
         {
-            var parsed = EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(filterText.TrimStart('?'))), allowLimit: false, allowCursor: false);
-            if (parsed.Filter is { } filter) canonical = FeedEndpoints.CanonicalQuery(filter);
+            var parsed = EventFilter.Parse(filterText);
+            if (parsed.Filter is { } filter) canonical = filter.CanonicalQuery();
             else foreach (var (name, messages) in parsed.Errors) errors[$"filter.{name}"] = messages;
         }
         if (errors.Count > 0) return (null, errors);

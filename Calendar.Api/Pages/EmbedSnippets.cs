@@ -15,9 +15,8 @@ public static class EmbedSnippets
 
     public static string Iframe(Uri baseUri, EventFilter filter)
     {
-        var query = filter.ToQuery().Append(new("limit", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value));
-        var src = baseUri.AbsoluteUri.TrimEnd('/') + "/embed" + QueryString.Create(query);
+        var src = baseUri.AbsoluteUri.TrimEnd('/') + "/embed"
+                  + filter.ToQueryString(KeyValuePair.Create("limit", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return $"<iframe src=\"{Attr(src)}\" title=\"{Attr(Title(filter))}\" width=\"100%\" height=\"420\" " +
                "style=\"border:0\" loading=\"lazy\"></iframe>";
     }

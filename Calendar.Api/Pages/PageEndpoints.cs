@@ -5,7 +5,6 @@ using Calendar.Core.Events;
 using Calendar.Core.Feeds;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace Calendar.Api.Pages;
@@ -50,15 +49,15 @@ public static class PageEndpoints
         if (occurrences.Count > filter.Limit)
         {
             var cursor = EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id));
-            next = "/" + Query(filter.ToQuery().Append(new("cursor", cursor)));
+            next = "/" + filter.ToQueryString(KeyValuePair.Create("cursor", cursor));
         }
         else if (parsed.IsValid && filter.To is null)
-            next = "/" + Query((filter with { From = horizon }).ToQuery());
+            next = "/" + (filter with { From = horizon }).ToQueryString();
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
         // A filter that a named feed saves is offered as that feed: a shorter URL, a title a moderator chose,
         // and a last segment Thunderbird names the calendar after.
         var named = (await feeds.ListAsync(includeRetired: false, ct))
-            .Select(f => (Feed: f, Filter: EventFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(f.Filter)), false, false).Filter))
+            .Select(f => (Feed: f, Filter: EventFilter.Parse(f.Filter).Filter))
             .Where(f => f.Filter is not null)
             .ToList();
         var canonical = filter with { After = null };
@@ -68,14 +67,11 @@ public static class PageEndpoints
             : FeedLinks.ForFilter(baseUri, filter);
         var model = new HomeModel(filter, parsed.IsValid ? null : parsed.Errors, page, next, filter.After is not null || filter.From is not null,
             DateOnly.FromDateTime(horizon),
-            subscribe, named.Select(f => new NamedFeedLink(f.Feed.Title, "/" + Query(f.Filter!.ToQuery()))).ToList(),
+            subscribe, named.Select(f => new NamedFeedLink(f.Feed.Title, "/" + f.Filter!.ToQueryString())).ToList(),
             EmbedSnippets.Iframe(baseUri, filter), EmbedSnippets.Script(baseUri, script.VersionedPath, filter),
             await store.TagsAsync(ct), await store.OrganizersAsync(ct));
         return new RazorComponentResult<Home>(new { Model = model }) { StatusCode = parsed.IsValid ? 200 : 400 };
     }
-
-    private static QueryString Query(IEnumerable<KeyValuePair<string, string>> pairs) =>
-        QueryString.Create(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
 
     private static async Task<IResult> EventDetails(Guid id, HttpContext context, EventStore store, TimeProvider clock,
         IOptions<CalendarOptions> options, CancellationToken ct)
@@ -91,7 +87,7 @@ public static class PageEndpoints
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
         var kindFilter = new EventFilter { Kinds = [e.Kind] };
         var model = new EventPageModel(e, occurrence, FeedLinks.EventPage(baseUri, e.Id), FeedLinks.ForEvent(baseUri, e),
-            FeedLinks.ForFilter(baseUri, kindFilter), "/?" + string.Join('&', kindFilter.ToQuery().Select(p => $"{p.Key}={p.Value}")),
+            FeedLinks.ForFilter(baseUri, kindFilter), "/" + kindFilter.ToQueryString(),
             EventJsonLd.Script(e, occurrence, FeedLinks.EventPage(baseUri, e.Id)));
         return new RazorComponentResult<EventPage>(new { Model = model });
     }
@@ -110,7 +106,7 @@ public static class PageEndpoints
         if (!context.Request.Query.ContainsKey("limit")) filter = filter with { Limit = DefaultEmbedLimit };
         var occurrences = (await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct)).Take(filter.Limit).ToList();
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
-        var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + QueryString.Create(filter.ToQuery().Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+        var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString();
         context.Response.Headers.ContentSecurityPolicy = EmbedPolicy;
         context.Response.Headers.CacheControl = "public, max-age=300";
         return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme) });

@@ -125,6 +125,10 @@ public sealed partial record EventFilter
         return new FilterParseResult(errors.Count == 0 ? filter : null, errors);
     }
 
+    /// <summary>Parses a saved query string (a named feed's filter, with or without '?').</summary>
+    public static FilterParseResult Parse(string queryString, bool allowLimit = false, bool allowCursor = false) =>
+        Parse(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString)), allowLimit, allowCursor);
+
     /// <summary>The filter as query parameters again (without cursor), in a stable order, for links and feed URLs.</summary>
     public IEnumerable<KeyValuePair<string, string>> ToQuery(bool includeLimit = false)
     {
@@ -138,6 +142,14 @@ public sealed partial record EventFilter
         if (Query is not null) yield return new("q", Query);
         if (includeLimit && Limit != DefaultLimit) yield return new("limit", Limit.ToString(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>The filter as a percent-encoded query string with '?' ("" when empty), in <see cref="ToQuery"/>'s
+    /// order, plus any extra parameters (a cursor, a limit): the one way every link, feed URL and snippet is built.</summary>
+    public string ToQueryString(params KeyValuePair<string, string>[] extra) =>
+        QueryString.Create(ToQuery().Concat(extra).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Value ?? "";
+
+    /// <summary>The canonical query string without '?': what named feeds store and feed caches key on.</summary>
+    public string CanonicalQuery() => ToQueryString().TrimStart('?');
 
     public static string EncodeCursor(ListPosition position)
     {

@@ -36,7 +36,7 @@ public static class FeedLinks
     }
 
     /// <summary>/feeds/events.ics with the filter's canonical query (no limit, no cursor).</summary>
-    public static string FeedPath(EventFilter filter) => "/feeds/events.ics" + QueryString.Create(filter.ToQuery().Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Value;
+    public static string FeedPath(EventFilter filter) => "/feeds/events.ics" + filter.ToQueryString();
 
     public static SubscribeLinks ForFilter(Uri baseUri, EventFilter filter) =>
         Subscribe(Absolute(baseUri, FeedPath(filter)), FeedTitle.For(filter));
