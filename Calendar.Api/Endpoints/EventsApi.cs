@@ -72,8 +72,7 @@ public static class EventsApi
         EventStore store, ModerationStore audit, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
-            return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
-                detail: "If-Match must be the ETag of the event as you last read it (or *).");
+            return BadIfMatch;
         var read = await body.ReadAsync<EventInput>(context.Request);
         if (read.Problem is not null) return read.Problem;
         var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: false, ct);
@@ -87,8 +86,7 @@ public static class EventsApi
     private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore store, ModerationStore audit, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
-            return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
-                detail: "If-Match must be the ETag of the event as you last read it (or *).");
+            return BadIfMatch;
         var result = await store.CancelAsync(id, Scope(context), expected, ct);
         if (result.Outcome == WriteOutcome.Done) await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Cancelled, null, ct);
         return WriteResponse(context, result);
@@ -100,6 +98,10 @@ public static class EventsApi
         await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Deleted, null, ct);
         return TypedResults.NoContent();
     }
+
+    // A new result each time: the problem details service adds the request's traceId to the object it writes.
+    private static IResult BadIfMatch => TypedResults.Problem(statusCode: 412, title: "Precondition failed",
+        detail: "If-Match must be the ETag of the event as you last read it (or *).");
 
     private static IResult WriteResponse(HttpContext context, WriteResult result)
     {

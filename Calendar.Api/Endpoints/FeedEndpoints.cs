@@ -212,9 +212,7 @@ public static class FeedEndpoints
     }
 
     private static string BaseUrl(HttpContext context, IOptions<CalendarOptions> options) =>
-        string.IsNullOrEmpty(options.Value.PublicBaseUrl)
-            ? $"{context.Request.Scheme}://{context.Request.Host.Value}"
-            : options.Value.PublicBaseUrl.TrimEnd('/');
+        FeedLinks.BaseUrl(options.Value.PublicBaseUrl, context.Request);
 
     /// <summary>Writes the bytes with their length; HEAD gets the same headers and no body.</summary>
     private sealed class BytesResult(byte[] body, string contentType) : IResult

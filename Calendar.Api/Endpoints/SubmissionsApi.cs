@@ -1,3 +1,4 @@
+using Calendar.Core.Feeds;
 using System.Text.Json;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
@@ -80,7 +81,5 @@ public static class SubmissionsApi
         PublicUrl(context, options, $"/submissions/{token}");
 
     public static string PublicUrl(HttpContext context, CalendarOptions options, string path) =>
-        (string.IsNullOrEmpty(options.PublicBaseUrl)
-            ? $"{context.Request.Scheme}://{context.Request.Host}"
-            : options.PublicBaseUrl.TrimEnd('/')) + path;
+        FeedLinks.BaseUrl(options.PublicBaseUrl, context.Request) + path;
 }

@@ -27,13 +27,14 @@ public static class FeedLinks
     public const string GoogleAddByUrl = "https://calendar.google.com/calendar/u/0/r/settings/addbyurl";
 
     /// <summary>The service's public origin (and path base): the configured PublicBaseUrl, else the request's own.</summary>
-    public static Uri BaseUri(string? publicBaseUrl, HttpRequest request)
-    {
-        var text = string.IsNullOrEmpty(publicBaseUrl)
+    public static Uri BaseUri(string? publicBaseUrl, HttpRequest request) =>
+        new(BaseUrl(publicBaseUrl, request) + "/", UriKind.Absolute);
+
+    /// <summary>The same origin as text without a trailing slash (cheap enough for a feed request's cache key).</summary>
+    public static string BaseUrl(string? publicBaseUrl, HttpRequest request) =>
+        string.IsNullOrEmpty(publicBaseUrl)
             ? $"{request.Scheme}://{request.Host.Value}{request.PathBase.Value}"
-            : publicBaseUrl;
-        return new Uri(text.TrimEnd('/') + "/", UriKind.Absolute);
-    }
+            : publicBaseUrl.TrimEnd('/');
 
     /// <summary>/feeds/events.ics with the filter's canonical query (no limit, no cursor).</summary>
     public static string FeedPath(EventFilter filter) => "/feeds/events.ics" + filter.ToQueryString();
