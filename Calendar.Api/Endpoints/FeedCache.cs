@@ -36,15 +36,16 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<RenderedFeed?>>> _rendering = new(StringComparer.Ordinal);
 
     /// <summary>The cached feed, or the one <paramref name="render"/> makes; concurrent requests for the same
-    /// key share one rendering. A null rendering (not found, or data changed meanwhile) is not cached.</summary>
-    public async Task<RenderedFeed?> GetOrRenderAsync(string key, Func<Task<RenderedFeed?>> render)
+    /// key share one rendering, which no single request can cancel (each waiter stops waiting on its own token).
+    /// A null rendering (not found), or one without a tag (data changed meanwhile), is not cached.</summary>
+    public async Task<RenderedFeed?> GetOrRenderAsync(string key, Func<Task<RenderedFeed?>> render, CancellationToken ct)
     {
         if (_cache.TryGetValue(key, out RenderedFeed? hit)) return hit;
         var lazy = _rendering.GetOrAdd(key, _ => new Lazy<Task<RenderedFeed?>>(render));
         try
         {
-            var feed = await lazy.Value;
-            if (feed is not null)
+            var feed = await lazy.Value.WaitAsync(ct);
+            if (feed is { Tag.Length: > 0 })
             {
                 // Room for the compressed forms too (about a third of the identity size together).
                 _cache.Set(key, feed, new MemoryCacheEntryOptions

@@ -56,7 +56,7 @@ public static class FeedEndpoints
         var (filter, key) = known;
         var state = await versions.CurrentAsync(null, ct);
         return await Serve(context, feeds, cache, state, key, BaseUrl(context, options), null,
-            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+            async (baseUrl, renderCt) => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, renderCt),
                 new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
             ct);
     }
@@ -79,7 +79,7 @@ public static class FeedEndpoints
         }
         var filter = known.Filter;
         return await Serve(context, feeds, cache, state, $"n:{feed.Slug}", BaseUrl(context, options), $"{feed.Slug}.ics",
-            async baseUrl => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, ct),
+            async (baseUrl, renderCt) => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, renderCt),
                 new FeedHeader(feed.Title, feed.Description.Length > 0 ? feed.Description : FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
             ct, inline: true);
     }
@@ -88,9 +88,9 @@ public static class FeedEndpoints
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
         var state = await versions.CurrentAsync(null, ct);
-        return await Serve(context, feeds, cache, state, $"e:{id:N}", BaseUrl(context, options), $"{id:D}.ics", async baseUrl =>
+        return await Serve(context, feeds, cache, state, $"e:{id:N}", BaseUrl(context, options), $"{id:D}.ics", async (baseUrl, renderCt) =>
         {
-            var e = await events.FindAsync(id, ct);
+            var e = await events.FindAsync(id, renderCt);
             return e is null || e.Moderation != "published" ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
         }, ct, inline: false);
     }
@@ -98,7 +98,7 @@ public static class FeedEndpoints
     private static IcsOptions Options(string baseUrl) => new() { BaseUrl = baseUrl };
 
     private static async Task<IResult> Serve(HttpContext context, FeedStore feeds, FeedCache cache, FeedState state, string key,
-        string baseUrl, string? fileName, Func<string, Task<byte[]?>> render, CancellationToken ct, bool inline = true)
+        string baseUrl, string? fileName, Func<string, CancellationToken, Task<byte[]?>> render, CancellationToken ct, bool inline = true)
     {
         var request = context.Request;
         var response = context.Response;
@@ -118,12 +118,13 @@ public static class FeedEndpoints
         var cacheKey = $"{key}|{baseUrl}|{tag}";
         var feed = await cache.GetOrRenderAsync(cacheKey, async () =>
         {
-            var bytes = await render(baseUrl);
+            // Shared by every request waiting for this key: one client hanging up must not cancel it for the rest.
+            var bytes = await render(baseUrl, CancellationToken.None);
             if (bytes is null) return null;
             // Cache only what belongs to the version the validators name; a write during rendering means
             // these bytes may mix both, so they are served once but not remembered under this tag.
-            return await feeds.VersionAsync(ct) == state.Version ? new RenderedFeed(bytes, tag, lastModified) : new RenderedFeed(bytes, "", lastModified);
-        });
+            return await feeds.VersionAsync(CancellationToken.None) == state.Version ? new RenderedFeed(bytes, tag, lastModified) : new RenderedFeed(bytes, "", lastModified);
+        }, ct);
         if (feed is null)
         {
             response.Headers.CacheControl = "no-cache"; // it may be published any minute

@@ -73,7 +73,10 @@ public static partial class FeedsApi
             return Problems.Validation(new Dictionary<string, string[]> { ["slug"] = ["The slug of a feed cannot change: its URL is a promise to subscribers."] });
         var (feed, errors) = Validate(read.Value!, slug);
         if (errors.Count > 0) return Problems.Validation(errors);
-        return await feeds.UpdateAsync(feed!, ct) is { } updated ? TypedResults.Ok(FeedJson.From(updated)) : Problems.NotFound("feed");
+        if (await feeds.FindAsync(slug, ct) is not { } existing) return Problems.NotFound("feed");
+        // Leaving 'retired' out keeps the feed as it is; only an explicit value retires or revives it.
+        feed = feed! with { Retired = read.Value!.Retired ?? existing.Retired };
+        return await feeds.UpdateAsync(feed, ct) is { } updated ? TypedResults.Ok(FeedJson.From(updated)) : Problems.NotFound("feed");
     }
 
     private static async Task<IResult> Retire(string slug, FeedStore feeds, CancellationToken ct)
@@ -109,6 +112,9 @@ public static partial class FeedsApi
             if (parsed.Filter is { } filter) canonical = filter.CanonicalQuery();
             else foreach (var (name, messages) in parsed.Errors) errors[$"filter.{name}"] = messages;
         }
+        // What is stored is the percent-encoded canonical form, which can be longer than what was sent.
+        if (canonical.Length > 1000)
+            errors["filter"] = ["The filter is too long once encoded (at most 1000 characters): shorten q or organizer."];
         if (errors.Count > 0) return (null, errors);
         return (new NamedFeed { Slug = slug!, Title = title!, Description = description, Filter = canonical, Retired = input.Retired ?? false }, errors);
     }

@@ -70,11 +70,7 @@ public static class Display
         };
     }
 
-    public static string CountryName(string code)
-    {
-        try { return new RegionInfo(code).EnglishName; }
-        catch (ArgumentException) { return code; }
-    }
+    public static string CountryName(string code) => Vocabulary.CountryName(code);
 
     public static string KindLabel(string kind) => kind switch
     {

@@ -17,7 +17,7 @@ public static class FeedTitle
         parts.AddRange(filter.Kinds.Select(Plural));
         parts.AddRange(filter.Tags);
         if (filter.Organizer is not null) parts.Add(filter.Organizer);
-        if (filter.Country is not null) parts.Add(CountryName(filter.Country));
+        if (filter.Country is not null) parts.Add(Vocabulary.CountryName(filter.Country));
         if (filter.Online is true) parts.Add("online");
         if (filter.Online is false) parts.Add("in person");
         if (filter.Query is not null) parts.Add($"“{filter.Query}”");
@@ -42,10 +42,4 @@ public static class FeedTitle
         "conference" or "meeting" or "workshop" or "training" or "launch" or "deadline" or "webinar" => kind + "s",
         _ => kind,
     };
-
-    private static string CountryName(string code)
-    {
-        try { return new RegionInfo(code).EnglishName; }
-        catch (ArgumentException) { return code; }
-    }
 }

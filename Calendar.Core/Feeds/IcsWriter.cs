@@ -175,19 +175,12 @@ public static class IcsWriter
             if (e.Venue is not null) parts.Add(e.Venue);
             if (e.Address is not null) parts.Add(e.Address);
             if (e.City is not null) parts.Add(e.City);
-            if (e.Country is not null) parts.Add(CountryName(e.Country));
+            if (e.Country is not null) parts.Add(Vocabulary.CountryName(e.Country));
             return string.Join(", ", parts) + (e.Online ? " (and online)" : "");
         }
         return e.Online ? e.JoinUrl ?? "Online" : null;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> CountryNames = new(StringComparer.Ordinal);
-
-    private static string CountryName(string code) => CountryNames.GetOrAdd(code, static c =>
-    {
-        try { return new RegionInfo(c).EnglishName; }
-        catch (ArgumentException) { return c; }
-    });
 
     private static string Cut(string text, int max)
     {

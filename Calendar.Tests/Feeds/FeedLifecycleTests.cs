@@ -239,6 +239,31 @@ public sealed class FeedLifecycleTests
         Assert.That(seen.Description, Does.Contain("Line one\nEND:VEVENT\nBEGIN:VEVENT\nUID:injected"));
     }
 
+    [Test]
+    public async Task Editing_a_retired_feed_without_saying_retired_keeps_it_retired()
+    {
+        var moderator = _app.Moderator();
+        var body = new Dictionary<string, object?> { ["slug"] = "kept-retired", ["title"] = "Kept retired", ["filter"] = "kind=training" };
+        Assert.That((await moderator.PostJsonAsync("/api/feeds", body)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await moderator.PostAsync("/api/feeds/kept-retired/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var edited = await moderator.PutAsJsonAsync("/api/feeds/kept-retired",
+            new { title = "Kept retired, new title", filter = "kind=training" }, CalendarApp.Json);
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
+        Assert.That((await edited.JsonAsync()).GetProperty("retired").GetBoolean(), Is.True);
+    }
+
+    [Test]
+    public async Task A_filter_too_long_once_encoded_is_refused_by_name_not_by_the_database()
+    {
+        var response = await _app.Moderator().PostJsonAsync("/api/feeds", new Dictionary<string, object?>
+        {
+            ["slug"] = "very-long-filter", ["title"] = "Long", ["filter"] = "q=" + new string('ж', 180) + "&organizer=" + new string('ж', 180),
+        });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await response.JsonAsync()).GetProperty("errors").TryGetProperty("filter", out _), Is.True);
+    }
+
     [TestCase("events", "kind=webinar", "slug")]
     [TestCase("Bad Slug", "kind=webinar", "slug")]
     [TestCase("good-slug", "kind=party", "filter.kind")]
