@@ -78,7 +78,7 @@ public static class EventsApi
         var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: false, ct);
         if (errors is not null) return Problems.Validation(errors);
 
-        var result = await store.ReplaceAsync(id, draft!, Scope(context), expected, ct);
+        var result = await store.ReplaceAsync(id, draft!, Caller.From(context.User).Scope, expected, ct);
         if (result.Outcome == WriteOutcome.Done) await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Edited, null, ct);
         return WriteResponse(context, result);
     }
@@ -87,7 +87,7 @@ public static class EventsApi
     {
         if (!TryReadIfMatch(context.Request, out var expected))
             return BadIfMatch;
-        var result = await store.CancelAsync(id, Scope(context), expected, ct);
+        var result = await store.CancelAsync(id, Caller.From(context.User).Scope, expected, ct);
         if (result.Outcome == WriteOutcome.Done) await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Cancelled, null, ct);
         return WriteResponse(context, result);
     }
@@ -120,11 +120,6 @@ public static class EventsApi
         }
     }
 
-    private static EventScope Scope(HttpContext context)
-    {
-        var caller = Caller.From(context.User);
-        return caller.IsModerator ? EventScope.Moderator : EventScope.Owner(caller.AccountId ?? Guid.Empty);
-    }
 
     /// <summary>No If-Match (or *) means an unconditional write; otherwise it must be one of our ETags.</summary>
     private static bool TryReadIfMatch(HttpRequest request, out long? revision)
@@ -139,9 +134,7 @@ public static class EventsApi
         return true;
     }
 
-    internal static bool CanSee(Caller caller, Event e) =>
-        e.Moderation == "published" || caller.IsModerator || (caller.AccountId is { } id && e.OwnerId == id);
+    internal static bool CanSee(Caller caller, Event e) => e.Moderation == "published" || caller.Scope.Allows(e);
 
-    internal static bool CanSeePrivate(Caller caller, Event e) =>
-        caller.IsModerator || (caller.AccountId is { } id && e.OwnerId == id);
+    internal static bool CanSeePrivate(Caller caller, Event e) => caller.Scope.Allows(e);
 }

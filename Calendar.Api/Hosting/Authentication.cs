@@ -90,4 +90,9 @@ public sealed record Caller(bool IsModerator, bool IsCoordinator, Guid? AccountI
         user.IsInRole(Roles.Moderator),
         user.IsInRole(Roles.Coordinator),
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null);
+
+    /// <summary>Which events this caller may change and see privately: moderators any, others what they own.</summary>
+    public Calendar.Core.Data.EventScope Scope => IsModerator
+        ? Calendar.Core.Data.EventScope.Moderator
+        : Calendar.Core.Data.EventScope.Owner(AccountId ?? Guid.Empty);
 }

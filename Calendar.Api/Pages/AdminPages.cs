@@ -114,7 +114,7 @@ public static class AdminPages
 
     private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore events, ModerationStore moderation, CancellationToken ct)
     {
-        var result = await events.CancelAsync(id, Scope(context), null, ct);
+        var result = await events.CancelAsync(id, Caller.From(context.User).Scope, null, ct);
         if (result.Outcome == WriteOutcome.NotFound) return NotFound();
         if (result.Outcome == WriteOutcome.Forbidden) return Forbidden();
         await moderation.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Cancelled, null, ct);
@@ -146,7 +146,7 @@ public static class AdminPages
         if (errors is not null)
             return await EditPage(context, antiforgery, events, e!, form, EventForm.ByField(errors), expected ?? e!.Revision, 400, ct);
 
-        var result = await events.ReplaceAsync(id, draft!, Scope(context), expected, ct);
+        var result = await events.ReplaceAsync(id, draft!, Caller.From(context.User).Scope, expected, ct);
         switch (result.Outcome)
         {
             case WriteOutcome.NotFound: return NotFound();
@@ -180,16 +180,10 @@ public static class AdminPages
     {
         var e = await events.FindAsync(id, ct);
         if (e is null) return (null, NotFound());
-        var caller = Caller.From(context.User);
-        if (!caller.IsModerator && (caller.AccountId is null || e.OwnerId != caller.AccountId)) return (null, Forbidden());
+        if (!Caller.From(context.User).Scope.Allows(e)) return (null, Forbidden());
         return (e, null);
     }
 
-    private static EventScope Scope(HttpContext context)
-    {
-        var caller = Caller.From(context.User);
-        return caller.IsModerator ? EventScope.Moderator : EventScope.Owner(caller.AccountId ?? Guid.Empty);
-    }
 
     private static IResult NotFound() => Pages.Message("Not found", "There is no event at this address (it may have been deleted).",
         StatusCodes.Status404NotFound, "/admin", "Back to the list");

@@ -48,10 +48,6 @@ public sealed record SignInResult(SignInOutcome Outcome, Account? Account = null
 /// </summary>
 public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    static AccountStore()
-    {
-        DefaultTypeMap.MatchNamesWithUnderscores = true; // as EventStore: password_hash -> PasswordHash
-    }
 
     public const int MaxFailedLogins = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
@@ -126,10 +122,11 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
             return new SignInResult(SignInOutcome.Failed);
         }
         var now = clock.GetUtcNow().UtcDateTime;
+        // Verify before looking at the lock, so a locked account answers as slowly as any other.
+        var verdict = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
         if (account.LockedUntil is { } until && until > now)
             return new SignInResult(SignInOutcome.LockedOut, LockedUntil: until);
 
-        var verdict = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (verdict == PasswordVerificationResult.Failed)
         {

@@ -13,6 +13,9 @@ public readonly record struct EventScope(bool Any, Guid? OwnerId)
 {
     public static readonly EventScope Moderator = new(true, null);
     public static EventScope Owner(Guid ownerId) => new(false, ownerId);
+
+    /// <summary>Whether this scope covers the event: the same rule the writes put in their WHERE.</summary>
+    public bool Allows(Event e) => Any || (OwnerId is { } owner && e.OwnerId == owner);
 }
 
 /// <summary>Reads and writes events. SQL sits beside each call; columns are named, never '*'.</summary>
@@ -40,10 +43,6 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     private const string VisibleColumns = $"({VisibleColumnList})";
     private const string VisibleValues = $"({VisibleValueList})";
 
-    static EventStore()
-    {
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-    }
 
     public NpgsqlDataSource DataSource => dataSource;
 

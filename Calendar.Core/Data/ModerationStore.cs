@@ -30,10 +30,6 @@ public enum ReviewOutcome { Done, NotFound, NotPending }
 /// </summary>
 public sealed class ModerationStore(NpgsqlDataSource dataSource)
 {
-    static ModerationStore()
-    {
-        DefaultTypeMap.MatchNamesWithUnderscores = true; // as EventStore: password_hash -> PasswordHash
-    }
 
     public static class Actions
     {
