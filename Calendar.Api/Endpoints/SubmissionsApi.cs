@@ -31,17 +31,16 @@ public static class SubmissionsApi
     private static async Task<IResult> Submit(HttpContext context, JsonBody body, IValidator<EventInput> validator,
         ModerationStore moderation, IOptions<CalendarOptions> options, CancellationToken ct)
     {
-        context.Request.EnableBuffering();
-        var read = await body.ReadAsync<EventInput>(context.Request);
+        var read = await body.ReadAsync<SubmissionInput>(context.Request);
         if (read.Problem is not null) return read.Problem;
-        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: true, ct);
-        if (errors is not null) return Problems.Validation(errors);
-
-        if (await HoneypotFilledAsync(context.Request, ct))
+        if (read.Value!.HoneypotFilled)
         {
-            // Answer as if accepted, so that a robot learns nothing; nothing is stored.
+            // Answer as if accepted, before any validation, so that a robot learns nothing; nothing is stored.
             return TypedResults.Accepted((string?)null, new { moderation = "pending" });
         }
+        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value, submission: true, ct);
+        if (errors is not null) return Problems.Validation(errors);
+
         var caller = Caller.From(context.User);
         var actor = context.User.Identity?.IsAuthenticated == true ? context.User.ToActor() : Actor.Submitter;
         var (created, token) = await moderation.SubmitAsync(draft!, caller.AccountId, actor, ct);
@@ -55,26 +54,10 @@ public static class SubmissionsApi
     {
         if (await moderation.FindBySubmissionTokenAsync(token, ct) is not { } e) return Problems.NotFound("submission");
         var reason = e.Moderation == "rejected"
-            ? (await moderation.HistoryAsync(e.Id, ct)).LastOrDefault(h => h.Action == ModerationStore.Actions.Rejected)?.Reason
+            ? await moderation.RejectionReasonAsync(e.Id, ct)
             : null;
         return TypedResults.Ok(new SubmissionJson(e.Id, e.Moderation, StatusPageUrl(context, options.Value, token), reason,
             EventJson.From(e, includePrivate: true)));
-    }
-
-    private static async Task<bool> HoneypotFilledAsync(HttpRequest request, CancellationToken ct)
-    {
-        request.Body.Position = 0;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.EnumerateObject().Any(p => p.NameEquals(HoneypotField)
-                    && !(p.Value.ValueKind == JsonValueKind.Null || (p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Trim().Length == 0)));
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     public static string StatusPageUrl(HttpContext context, CalendarOptions options, string token) =>
@@ -82,4 +65,14 @@ public static class SubmissionsApi
 
     public static string PublicUrl(HttpContext context, CalendarOptions options, string path) =>
         FeedLinks.BaseUrl(options.PublicBaseUrl, context.Request) + path;
+}
+
+/// <summary>The submission body: an event plus the honeypot field the form hides from people (any value fills it).</summary>
+public sealed class SubmissionInput : EventInput
+{
+    public System.Text.Json.JsonElement? Website { get; set; }
+
+    public bool HoneypotFilled => Website is { } w
+        && w.ValueKind != System.Text.Json.JsonValueKind.Null
+        && !(w.ValueKind == System.Text.Json.JsonValueKind.String && string.IsNullOrWhiteSpace(w.GetString()));
 }

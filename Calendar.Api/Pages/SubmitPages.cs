@@ -99,7 +99,7 @@ public static class SubmitPages
         bool justSubmitted = false, bool saved = false, int status = 200, CancellationToken ct = default)
     {
         var reason = e.Moderation == "rejected"
-            ? (await moderation.HistoryAsync(e.Id, ct)).LastOrDefault(h => h.Action == ModerationStore.Actions.Rejected)?.Reason
+            ? await moderation.RejectionReasonAsync(e.Id, ct)
             : null;
         return Pages.Render<SubmissionStatusPage>(new
         {

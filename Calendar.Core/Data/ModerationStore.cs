@@ -127,6 +127,17 @@ public sealed class ModerationStore(NpgsqlDataSource dataSource)
             "insert into moderation_log (event_id, actor_id, actor, action, reason) values (@eventId, @actorId, @actor, @action, @reason)",
             new { eventId, actorId = actor.AccountId, actor = actor.Name, action, reason }, transaction, cancellationToken: ct));
 
+    /// <summary>The reason a submitter sees: the latest rejection's, or null.</summary>
+    public async Task<string?> RejectionReasonAsync(Guid eventId, CancellationToken ct)
+    {
+        const string sql = """
+            select reason from moderation_log where event_id = @eventId and action = @action order by at desc, id desc limit 1
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql,
+            new { eventId, action = Actions.Rejected }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<ModerationEntry>> HistoryAsync(Guid eventId, CancellationToken ct)
     {
         const string sql = "select id, event_id, actor_id, actor, action, reason, at from moderation_log where event_id = @eventId order by at, id";

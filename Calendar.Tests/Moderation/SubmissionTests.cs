@@ -84,6 +84,16 @@ public sealed class SubmissionTests
     }
 
     [Test]
+    public async Task A_robot_that_fills_the_honeypot_learns_nothing_from_validation_either()
+    {
+        var before = await _app.SnapshotAsync();
+        var invalid = EventBuilder.Timed("").With("kind", "party").With("website", 42);
+        var response = await _app.Anonymous().PostJsonAsync("/api/submissions", invalid);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task A_filled_honeypot_is_answered_like_success_but_nothing_is_stored()
     {
         var before = await _app.SnapshotAsync();
