@@ -69,7 +69,7 @@ public static class PageEndpoints
             DateOnly.FromDateTime(horizon),
             subscribe, named.Select(f => new NamedFeedLink(f.Feed.Title, "/" + f.Filter!.ToQueryString())).ToList(),
             EmbedSnippets.Iframe(baseUri, filter), EmbedSnippets.Script(baseUri, script.VersionedPath, filter),
-            await store.TagsAsync(ct), await store.OrganizersAsync(ct));
+            await store.TagsAsync(ct), await store.OrganizersAsync(ct), await store.LanguagesAsync(ct));
         return new RazorComponentResult<Home>(new { Model = model }) { StatusCode = parsed.IsValid ? 200 : 400 };
     }
 
@@ -115,7 +115,7 @@ public static class PageEndpoints
 
 public sealed record HomeModel(EventFilter Filter, IDictionary<string, string[]>? Errors, IReadOnlyList<Occurrence> Occurrences,
     string? NextPage, bool IsLaterPage, DateOnly Horizon, SubscribeLinks Subscribe, IReadOnlyList<NamedFeedLink> NamedFeeds, string IframeSnippet, string ScriptSnippet,
-    IReadOnlyList<FacetCount> Tags, IReadOnlyList<FacetCount> Organizers);
+    IReadOnlyList<FacetCount> Tags, IReadOnlyList<FacetCount> Organizers, IReadOnlyList<FacetCount> Languages);
 
 public sealed record NamedFeedLink(string Title, string ListUrl);
 
