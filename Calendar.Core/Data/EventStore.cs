@@ -229,7 +229,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The filter's conditions other than the window, as SQL with parameters (never concatenated values).</summary>
-    private sealed class FilterSql
+    internal sealed class FilterSql
     {
         public DynamicParameters Parameters { get; } = new();
         public string Conditions { get; }

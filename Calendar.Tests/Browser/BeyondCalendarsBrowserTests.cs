@@ -1,0 +1,114 @@
+using System.Net;
+using Calendar.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Calendar.Tests.Browser;
+
+/// <summary>Past events, language, sharing cards, news feeds and the newsletter in headless Chromium, on the sample data.</summary>
+[NonParallelizable]
+public sealed class BeyondCalendarsBrowserTests
+{
+    private const string BerlinConference = "OSCE conference on preventing trafficking for labour exploitation in supply chains";
+    private CalendarApp _app = null!;
+    private Uri _base = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        (_app, _base) = await CalendarApp.StartOnKestrelAsync(new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" });
+        (_playwright, _browser) = await Support.Browser.LaunchAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private string Url(string path) => new Uri(_base, path).ToString();
+
+    private async Task<IPage> NewPageAsync(bool javaScript = true, bool bypassCsp = false)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = javaScript, BypassCSP = bypassCsp, Locale = "en-GB", TimezoneId = "Europe/Brussels", ViewportSize = new() { Width = 1200, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        page.Dialog += async (_, dialog) => { Assert.Fail($"A dialog opened: {dialog.Message}"); await dialog.DismissAsync(); };
+        return page;
+    }
+
+    [Test]
+    public async Task A_newcomer_finds_the_2016_OSCE_conference_from_the_home_page_in_two_clicks()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Past events", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/past"));
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Past events by year" })
+            .GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^2016\\b") }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("from=2016-01-01"));
+
+        var conference = page.GetByRole(AriaRole.Link, new() { Name = BerlinConference });
+        Assert.That(await conference.IsVisibleAsync(), Is.True);
+        Assert.That(await page.TitleAsync(), Does.StartWith("Past events in 2016"));
+        // The same panels as the upcoming list, for that year.
+        Assert.That(await page.InputValueAsync("#feed-url"), Is.EqualTo(Url("/feeds/events.ics?from=2016-01-01&to=2016-12-31")));
+        Assert.That(await page.InputValueAsync("#embed-iframe"), Does.Contain("/embed?from=2016-01-01&amp;to=2016-12-31&amp;limit=5"));
+        await Support.Browser.ScreenshotAsync(page, "past-2016");
+
+        await conference.ClickAsync();
+        Assert.That(await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync(), Is.EqualTo(BerlinConference));
+    }
+
+    [Test]
+    public async Task Past_events_go_back_by_month_with_the_same_filter_form()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/past?from=2016-01-01&to=2016-12-31"));
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^September 2016") }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("from=2016-09-01"));
+        Assert.That(new Uri(page.Url).Query, Is.EqualTo("?from=2016-09-01&to=2016-09-30"));
+        Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.GetByText("OSCE Human Dimension Implementation Meeting 2016").CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.GetByText("Second Alliance Expert Co-ordination Team").CountAsync(), Is.Zero, "December is another month");
+
+        // The filter form keeps the month and narrows it.
+        await page.GetByLabel("Conferences").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("kind=conference"));
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/past"));
+        Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.GetByText("OSCE Human Dimension Implementation Meeting 2016").CountAsync(), Is.Zero);
+        Assert.That(await page.InputValueAsync("#feed-url"), Is.EqualTo(Url("/feeds/events.ics?from=2016-09-01&to=2016-09-30&kind=conference")));
+    }
+
+    [Test]
+    public async Task A_search_from_the_home_page_covers_the_past_when_asked()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/"));
+        await page.GetByLabel("Search").FillAsync("procurement");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("q=procurement"));
+        Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.Zero, "the upcoming list has no past event");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Search past events for “procurement”" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/past"));
+        Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.EqualTo(1));
+    }
+
+    [TestCase("/past")]
+    [TestCase("/past?from=2016-09-01&to=2016-09-30&kind=conference")]
+    public async Task Axe_finds_no_serious_problem_on_the_past_pages(string path)
+    {
+        var page = await NewPageAsync(bypassCsp: true); // to inject axe
+        var response = await page.GotoAsync(Url(path));
+        Assert.That(response!.Status, Is.EqualTo((int)HttpStatusCode.OK));
+        Assert.That(await Axe.SeriousViolationsAsync(page), Is.Empty);
+    }
+}
