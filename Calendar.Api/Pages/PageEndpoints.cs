@@ -90,7 +90,7 @@ public static class PageEndpoints
             DateOnly.FromDateTime(horizon),
             subscribe, named.Select(f => new NamedFeedLink(f.Feed.Title, "/" + f.Filter!.ToQueryString())).ToList(),
             EmbedSnippets.Iframe(baseUri, canonical), EmbedSnippets.Script(baseUri, script.VersionedPath, canonical),
-            await store.TagsAsync(ct), await store.OrganizersAsync(ct), await store.LanguagesAsync(ct), pastView);
+            await store.TagsAsync(ct), await store.OrganizersAsync(ct), await store.LanguagesAsync(ct), baseUri, pastView);
         return new RazorComponentResult<Home>(new { Model = model }) { StatusCode = parsed.IsValid ? 200 : 400 };
     }
 
@@ -137,7 +137,7 @@ public static class PageEndpoints
 public sealed record HomeModel(EventFilter Filter, IDictionary<string, string[]>? Errors, IReadOnlyList<Occurrence> Occurrences,
     string? NextPage, bool IsLaterPage, DateOnly Horizon, SubscribeLinks Subscribe, IReadOnlyList<NamedFeedLink> NamedFeeds, string IframeSnippet, string ScriptSnippet,
     IReadOnlyList<FacetCount> Tags, IReadOnlyList<FacetCount> Organizers, IReadOnlyList<FacetCount> Languages,
-    PastView? Past = null);
+    Uri BaseUri, PastView? Past = null);
 
 public sealed record NamedFeedLink(string Title, string ListUrl);
 

@@ -102,6 +102,29 @@ public sealed class BeyondCalendarsBrowserTests
         Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task Link_previews_read_the_event_and_the_filtered_list_from_the_page()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/past?from=2016-09-01&to=2016-09-30"));
+        await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/events/"));
+        async Task<string?> Meta(string selector) => await page.Locator($"head meta[{selector}]").GetAttributeAsync("content");
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await Meta("property='og:title'"), Is.EqualTo(BerlinConference));
+            Assert.That(await Meta("property='og:description'"), Does.StartWith("Wed 7 Sept – Thu 8 Sept 2016 · Berlin, Germany · OSCE Office")
+                .Or.StartWith("Wed 7 Sep – Thu 8 Sep 2016 · Berlin, Germany · OSCE Office"));
+            Assert.That(await Meta("property='og:site_name'"), Is.EqualTo("Anti-trafficking events"));
+            Assert.That(await Meta("property='og:url'"), Is.EqualTo(page.Url));
+            Assert.That(await Meta("name='twitter:card'"), Is.EqualTo("summary"));
+        });
+
+        await page.GotoAsync(Url("/?kind=conference"));
+        Assert.That(await Meta("property='og:title'"), Is.EqualTo("Anti-trafficking events — conferences"));
+        Assert.That(await Meta("property='og:url'"), Is.EqualTo(Url("/?kind=conference")));
+    }
+
     [TestCase("/past")]
     [TestCase("/past?from=2016-09-01&to=2016-09-30&kind=conference")]
     public async Task Axe_finds_no_serious_problem_on_the_past_pages(string path)
