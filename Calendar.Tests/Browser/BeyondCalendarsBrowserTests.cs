@@ -125,6 +125,26 @@ public sealed class BeyondCalendarsBrowserTests
         Assert.That(await Meta("property='og:url'"), Is.EqualTo(Url("/?kind=conference")));
     }
 
+    [Test]
+    public async Task The_subscribe_panel_offers_RSS_and_Atom_for_the_filter_and_a_reader_can_follow_them()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/?kind=world-day&language=en"));
+        var rss = await page.GetAttributeAsync("a[data-link=rss]", "href");
+        var atom = await page.GetAttributeAsync("a[data-link=atom]", "href");
+        Assert.That(rss, Is.EqualTo(Url("/feeds/events.rss?kind=world-day&language=en")));
+        Assert.That(atom, Is.EqualTo(Url("/feeds/events.atom?kind=world-day&language=en")));
+        Assert.That(await page.GetAttributeAsync("link[rel=alternate][type='application/rss+xml']", "href"), Is.EqualTo(rss));
+
+        using var client = new HttpClient();
+        foreach (var url in new[] { rss!, atom!.Replace("&language=en", "") })
+        {
+            var response = await client.GetAsync(url);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
+            Assert.That(response.Content.Headers.ContentType!.MediaType, Does.EndWith("+xml"));
+        }
+    }
+
     [TestCase("/past")]
     [TestCase("/past?from=2016-09-01&to=2016-09-30&kind=conference")]
     public async Task Axe_finds_no_serious_problem_on_the_past_pages(string path)
