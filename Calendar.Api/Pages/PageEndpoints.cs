@@ -30,6 +30,7 @@ public static class PageEndpoints
         var pages = app.MapGroup("").ExcludeFromDescription();
         pages.MapGet("/", HomePage);
         pages.MapGet("/past", PastPage);
+        app.MapNewsletter();
         pages.MapGet("/events/{id:guid}", EventDetails);
         pages.MapGet("/embed", EmbedPage);
         return app;

@@ -145,9 +145,62 @@ public sealed class BeyondCalendarsBrowserTests
         }
     }
 
+    [Test]
+    public async Task A_coordinator_composes_a_newsletter_from_the_home_page_and_it_keeps_its_layout()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/past?from=2016-01-01&to=2016-12-31&tag=labour-exploitation"));
+        await page.GetByLabel("From", new() { Exact = true }).FillAsync("2016-09-01");
+        await page.GetByLabel("To (inclusive)").FillAsync("2016-11-30");
+        await page.GetByLabel("Group by").SelectOptionAsync("kind");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compose a newsletter for these events" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/newsletter"));
+        Assert.That(new Uri(page.Url).Query, Is.EqualTo("?tag=labour-exploitation&from=2016-09-01&to=2016-11-30&group=kind&format=html"));
+        await Support.Browser.ScreenshotAsync(page, "newsletter");
+
+        var layout = await page.EvaluateAsync<System.Text.Json.JsonElement>(@"
+            () => {
+                const box = e => e.getBoundingClientRect();
+                const letter = box(document.querySelector('table.newsletter'));
+                const events = [...document.querySelectorAll('td.event')].map(box);
+                return {
+                    width: letter.width, left: letter.left, right: window.innerWidth - letter.right,
+                    events: events.length,
+                    eventsInside: events.every(b => b.left >= letter.left - 0.5 && b.right <= letter.right + 0.5),
+                    stacked: events.every((b, i) => i === 0 || b.top >= events[i - 1].bottom - 0.5),
+                    overflow: document.documentElement.scrollWidth > window.innerWidth,
+                    groups: [...document.querySelectorAll('h2.group')].map(h => h.textContent),
+                    scripts: document.scripts.length, images: document.images.length,
+                    sheets: document.styleSheets.length,
+                };
+            }");
+        Assert.Multiple(() =>
+        {
+            Assert.That(layout.GetProperty("width").GetDouble(), Is.EqualTo(600).Within(1), "the 600-pixel column of e-mail layouts");
+            Assert.That(layout.GetProperty("left").GetDouble(), Is.EqualTo(layout.GetProperty("right").GetDouble()).Within(2), "centred");
+            Assert.That(layout.GetProperty("events").GetInt32(), Is.GreaterThanOrEqualTo(2));
+            Assert.That(layout.GetProperty("eventsInside").GetBoolean(), Is.True);
+            Assert.That(layout.GetProperty("stacked").GetBoolean(), Is.True, "events follow one another without overlapping");
+            Assert.That(layout.GetProperty("overflow").GetBoolean(), Is.False);
+            Assert.That(layout.GetProperty("groups").EnumerateArray().Select(g => g.GetString()), Does.Contain("Conferences"));
+            Assert.That(layout.GetProperty("scripts").GetInt32(), Is.Zero);
+            Assert.That(layout.GetProperty("images").GetInt32(), Is.Zero);
+            Assert.That(layout.GetProperty("sheets").GetInt32(), Is.Zero, "no style sheet: every style is inline");
+        });
+        Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.EqualTo(1));
+
+        // On a phone the column shrinks instead of overflowing.
+        await page.SetViewportSizeAsync(360, 740);
+        Assert.That(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), Is.True);
+        await Support.Browser.ScreenshotAsync(page, "newsletter-phone");
+    }
+
     [TestCase("/past")]
     [TestCase("/past?from=2016-09-01&to=2016-09-30&kind=conference")]
-    public async Task Axe_finds_no_serious_problem_on_the_past_pages(string path)
+    [TestCase("/newsletter?from=2016-09-01&to=2016-12-31")]
+    [TestCase("/newsletter?from=2016-09-01&to=2016-12-31&group=kind&kind=conference")]
+    [TestCase("/?language=fr")]
+    public async Task Axe_finds_no_serious_problem_on_the_new_pages(string path)
     {
         var page = await NewPageAsync(bypassCsp: true); // to inject axe
         var response = await page.GotoAsync(Url(path));
