@@ -126,12 +126,13 @@ public static class PageEndpoints
 
         var filter = parsed.Filter!;
         if (!context.Request.Query.ContainsKey("limit")) filter = filter with { Limit = DefaultEmbedLimit };
-        var occurrences = (await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct)).Take(filter.Limit).ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var occurrences = (await store.ListAsync(filter, now, ct)).Take(filter.Limit).ToList();
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
         var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString();
         context.Response.Headers.ContentSecurityPolicy = EmbedPolicy;
         context.Response.Headers.CacheControl = "public, max-age=300";
-        return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme) });
+        return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme, filter.To <= now) });
     }
 }
 
@@ -145,7 +146,7 @@ public sealed record NamedFeedLink(string Title, string ListUrl);
 public sealed record EventPageModel(Event Event, Occurrence Occurrence, string PageUrl, AddToCalendarLinks Add,
     SubscribeLinks KindFeed, string KindListUrl, string JsonLdScript);
 
-public sealed record EmbedModel(IReadOnlyList<Occurrence> Occurrences, Uri BaseUri, string MoreUrl, string Theme);
+public sealed record EmbedModel(IReadOnlyList<Occurrence> Occurrences, Uri BaseUri, string MoreUrl, string Theme, bool Past = false);
 
 /// <summary>
 /// embed.js at a versioned URL (/embed.js?v=content hash) that may be cached for a year; /embed.js itself, or an old

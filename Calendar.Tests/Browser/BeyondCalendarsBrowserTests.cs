@@ -195,6 +195,20 @@ public sealed class BeyondCalendarsBrowserTests
         await Support.Browser.ScreenshotAsync(page, "newsletter-phone");
     }
 
+    [Test]
+    public async Task The_embed_snippet_of_a_past_month_lists_that_month()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/past?from=2016-09-01&to=2016-09-30"));
+        var snippet = await page.InputValueAsync("#embed-iframe");
+        var src = System.Text.RegularExpressions.Regex.Match(snippet, "src=\"([^\"]+)\"").Groups[1].Value.Replace("&amp;", "&");
+        Assert.That(snippet, Does.Contain("title=\"Events: Anti-trafficking events\""));
+        await page.GotoAsync(src);
+        Assert.That(await page.TitleAsync(), Is.EqualTo("Anti-trafficking events"));
+        Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.Locator(".embed-item").CountAsync(), Is.EqualTo(5), "the snippet's limit");
+    }
+
     [TestCase("/past")]
     [TestCase("/past?from=2016-09-01&to=2016-09-30&kind=conference")]
     [TestCase("/newsletter?from=2016-09-01&to=2016-12-31")]
