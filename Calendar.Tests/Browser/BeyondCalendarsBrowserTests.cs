@@ -8,6 +8,7 @@ namespace Calendar.Tests.Browser;
 [NonParallelizable]
 public sealed class BeyondCalendarsBrowserTests
 {
+    private const string FrenchTitle = "Webinaire : la traite des êtres humains en Belgique";
     private const string BerlinConference = "OSCE conference on preventing trafficking for labour exploitation in supply chains";
     private CalendarApp _app = null!;
     private Uri _base = null!;
@@ -19,6 +20,11 @@ public sealed class BeyondCalendarsBrowserTests
     {
         (_app, _base) = await CalendarApp.StartOnKestrelAsync(new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" });
         (_playwright, _browser) = await Support.Browser.LaunchAsync();
+        using var moderator = new HttpClient { BaseAddress = _base };
+        moderator.DefaultRequestHeaders.Authorization = new("Bearer", CalendarApp.ModeratorToken);
+        var soon = DateTime.UtcNow.AddDays(12).ToString("yyyy-MM-dd");
+        var created = await moderator.PostJsonAsync("/api/events", EventBuilder.Timed(FrenchTitle, $"{soon}T10:00", $"{soon}T11:00").With("language", "fr-BE"));
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
     }
 
     [OneTimeTearDown]
@@ -207,6 +213,21 @@ public sealed class BeyondCalendarsBrowserTests
         Assert.That(await page.TitleAsync(), Is.EqualTo("Anti-trafficking events"));
         Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = BerlinConference }).CountAsync(), Is.EqualTo(1));
         Assert.That(await page.Locator(".embed-item").CountAsync(), Is.EqualTo(5), "the snippet's limit");
+    }
+
+    [Test]
+    public async Task The_language_control_filters_the_list_and_its_panels()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/"));
+        await page.GetByRole(AriaRole.Group, new() { Name = "Language" }).GetByLabel("French").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("language=fr"));
+        Assert.That(new Uri(page.Url).Query, Is.EqualTo("?language=fr"));
+        Assert.That(await page.Locator(".event-item").AllInnerTextsAsync(), Has.Count.EqualTo(1).And.One.Contains(FrenchTitle));
+        Assert.That(await page.InputValueAsync("#feed-url"), Is.EqualTo(Url("/feeds/events.ics?language=fr")));
+        Assert.That(await page.InputValueAsync("#embed-script"), Does.Contain("data-language=\"fr\""));
+        Assert.That(await page.TitleAsync(), Does.StartWith("Anti-trafficking events — in French"));
     }
 
     [TestCase("/past")]
