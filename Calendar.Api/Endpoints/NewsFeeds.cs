@@ -43,11 +43,12 @@ public static class NewsFeeds
         var key = $"{extension}:{now:yyyyMMdd}:{filter.CanonicalQuery()}";
         return await FeedEndpoints.Serve(context, store, cache, state, key, FeedEndpoints.BaseUrl(context, options), $"events.{extension}",
             async (baseUrl, renderCt) => Render(await archive.RecentlyPublishedAsync(filter, state.WindowStart, MaxItems, renderCt), filter, baseUrl,
-                $"{baseUrl}/feeds/events.{extension}{filter.ToQueryString()}", atom, now),
+                $"{baseUrl}/feeds/events.{extension}{filter.ToQueryString()}", atom, now, state.LastModified),
             ct, inline: true, contentType: atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8");
     }
 
-    public static byte[] Render(IReadOnlyList<PublishedEvent> events, EventFilter filter, string baseUrl, string selfUrl, bool atom, DateTime now)
+    public static byte[] Render(IReadOnlyList<PublishedEvent> events, EventFilter filter, string baseUrl, string selfUrl, bool atom, DateTime now,
+        DateTime lastModified)
     {
         var home = new Uri(baseUrl + "/" + filter.ToQueryString());
         var feed = new SyndicationFeed(FeedTitle.For(filter), FeedTitle.Describe(filter), home)
@@ -55,7 +56,7 @@ public static class NewsFeeds
             Id = selfUrl,
             Language = "en",
             Generator = FeedTitle.Base,
-            LastUpdatedTime = events.Count == 0 ? DateTimeOffset.UnixEpoch : new DateTimeOffset(events.Max(p => Later(p.PublishedAt, p.Event.UpdatedAt)), TimeSpan.Zero),
+            LastUpdatedTime = new DateTimeOffset(DateTime.SpecifyKind(lastModified, DateTimeKind.Utc)),
             Items = events.Select(p => Item(p, baseUrl, now)).ToList(),
         };
         feed.Links.Add(new SyndicationLink(new Uri(selfUrl), "self", null, atom ? "application/atom+xml" : "application/rss+xml", 0));

@@ -44,18 +44,20 @@ public static class NewsletterPages
         var from = filter.From ?? today;
         filter = filter with { From = from, To = filter.To ?? from.Date.AddMonths(1), Limit = EventFilter.MaxLimit };
         var occurrences = new List<Occurrence>();
-        while (occurrences.Count < MaxEvents)
+        var truncated = false;
+        while (true)
         {
             var page = await store.ListAsync(filter, from, ct);
             occurrences.AddRange(page.Take(filter.Limit));
             if (page.Count <= filter.Limit) break;
+            if (occurrences.Count >= MaxEvents) { truncated = true; break; }
             filter = filter with { After = new ListPosition(page[filter.Limit - 1].StartsAt, page[filter.Limit - 1].Event.Id) };
         }
         filter = filter with { After = null, Limit = EventFilter.DefaultLimit };
 
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
         var model = new NewsletterModel(filter, Period(filter), Groups(occurrences, group), baseUri,
-            baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString(), occurrences.Count >= MaxEvents);
+            baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString(), truncated);
         if (format == "text")
             return TypedResults.Text(PlainText(model), "text/plain; charset=utf-8");
         context.Response.Headers.ContentSecurityPolicy = Policy;
