@@ -25,8 +25,8 @@ public sealed class EventArchive(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<MonthCount>(new CommandDefinition(sql, where.Parameters, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>The most recently published events of a feed's window, newest first. An event's publication is
-    /// its last approval in the moderation log, or its creation when it was published at once.</summary>
+    /// <summary>The most recently published events of a feed's window, newest first (published_at is set by the
+    /// database when an event is inserted as published or approved; see migration 0010).</summary>
     public async Task<IReadOnlyList<PublishedEvent>> RecentlyPublishedAsync(EventFilter filter, DateTime windowStart, int limit, CancellationToken ct)
     {
         var where = new EventStore.FilterSql(filter);
@@ -35,12 +35,8 @@ public sealed class EventArchive(NpgsqlDataSource dataSource)
         var window = "";
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         var sql = $"""
-            select {EventStore.Columns}, published_at from (
-                select {EventStore.Columns},
-                       coalesce((select max(l.at) from moderation_log l where l.event_id = events.id and l.action = 'approved'),
-                                created_at) as published_at
-                  from events
-                 where moderation = 'published' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}) as e
+            select {EventStore.Columns}, published_at from events
+             where moderation = 'published' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
              order by published_at desc, id desc
              limit @limit
             """;

@@ -158,6 +158,27 @@ public sealed class NewsFeedsTests : AppFixture
         var parsed = await FeedparserAsync(await after.Content.ReadAsByteArrayAsync());
         Assert.That(parsed.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("title").GetString()),
             Does.Contain("Cancelled: Alliance conference"));
+        Assert.That(Ids(parsed), Is.EqualTo(new[] { $"urn:uuid:{_approved}", $"urn:uuid:{_conference}", $"urn:uuid:{_webinar}" }),
+            "a change is not a new publication: the order stays");
+    }
+
+    [Test]
+    public async Task The_database_records_publication_on_every_path_and_only_for_published_events()
+    {
+        await using var connection = await App.OpenDatabaseAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select count(*) filter (where moderation = 'published' and published_at is null), " +
+            "count(*) filter (where moderation <> 'published' and published_at is not null), " +
+            "count(*) filter (where id = @approved and published_at > created_at) from events", connection);
+        command.Parameters.AddWithValue("approved", Guid.Parse(_approved));
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(reader.GetInt64(0), Is.Zero, "published without a publication time");
+            Assert.That(reader.GetInt64(1), Is.Zero, "a publication time on an unpublished event");
+            Assert.That(reader.GetInt64(2), Is.EqualTo(1), "a submission is published when approved, not when sent");
+        });
     }
 
     [TestCase("/feeds/events.rss?language=x-")]
