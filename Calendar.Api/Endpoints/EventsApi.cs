@@ -15,7 +15,7 @@ public static class EventsApi
         var read = app.MapGroup("/api/events").WithTags("Events").RequireCors(Cors.Public);
         read.MapGet("/", List)
             .WithSummary("Published events as occurrences, filtered and paged")
-            .WithDescription("Filters: from, to, kind (repeatable), tag (repeatable, any), organizer, country, online, q, limit (1-200), cursor. " +
+            .WithDescription("Filters: from, to, kind (repeatable), tag (repeatable, any), language (repeatable; fr matches fr-BE), organizer, country, online, q, limit (1-200), cursor. " +
                              "Without 'from', the list starts now. Series are expanded into the occurrences inside the window.");
         read.MapGet("/{id:guid}", Get).WithSummary("One published event (moderators see any, with contactEmail)");
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Calendar.Api.Endpoints;
 
-/// <summary>Tags and organizers of published events with counts, for filter controls.</summary>
+/// <summary>Tags, organizers and languages of published events with counts, for filter controls.</summary>
 public static class FacetsApi
 {
     public static IEndpointRouteBuilder MapFacetsApi(this IEndpointRouteBuilder app)
@@ -16,6 +16,9 @@ public static class FacetsApi
         group.MapGet("/organizers", async Task<Ok<FacetList>> (EventStore store, CancellationToken ct) =>
             TypedResults.Ok(new FacetList((await store.OrganizersAsync(ct)).Select(f => new FacetJson(f.Value, f.Count)).ToList())))
             .WithSummary("Organizers of published events, most active first");
+        group.MapGet("/languages", async Task<Ok<FacetList>> (EventStore store, CancellationToken ct) =>
+            TypedResults.Ok(new FacetList((await store.LanguagesAsync(ct)).Select(f => new FacetJson(f.Value, f.Count)).ToList())))
+            .WithSummary("Primary language tags of published events (fr counts fr and fr-BE), most used first");
         return app;
     }
 }

@@ -33,6 +33,7 @@ public static class FeedEndpoints
             .WithSummary("A named feed (a saved filter), e.g. osce, world-days, webinars");
         feeds.MapMethods("/events/{id:guid}.ics", GetAndHead, SingleEvent)
             .WithSummary("One event as an iCalendar file to download (it never updates; subscribe to a feed for that)");
+        feeds.MapNewsFeeds(GetAndHead);
         app.MapGet("/robots.txt", () => TypedResults.Text(
                 "User-agent: *\nAllow: /feeds/\nAllow: /events/\nDisallow: /api/\nDisallow: /admin\n", "text/plain; charset=utf-8"))
             .ExcludeFromDescription();
@@ -97,8 +98,9 @@ public static class FeedEndpoints
 
     private static IcsOptions Options(string baseUrl) => new() { BaseUrl = baseUrl };
 
-    private static async Task<IResult> Serve(HttpContext context, FeedStore feeds, FeedCache cache, FeedState state, string key,
-        string baseUrl, string? fileName, Func<string, CancellationToken, Task<byte[]?>> render, CancellationToken ct, bool inline = true)
+    internal static async Task<IResult> Serve(HttpContext context, FeedStore feeds, FeedCache cache, FeedState state, string key,
+        string baseUrl, string? fileName, Func<string, CancellationToken, Task<byte[]?>> render, CancellationToken ct, bool inline = true,
+        string contentType = ContentType)
     {
         var request = context.Request;
         var response = context.Response;
@@ -145,7 +147,7 @@ public static class FeedEndpoints
         if (encoding is not null) response.Headers.ContentEncoding = encoding;
         response.Headers.ContentDisposition = $"{(inline ? "inline" : "attachment")}; filename=\"{fileName ?? "events.ics"}\"";
         if (!inline) response.Headers["X-Robots-Tag"] = "noindex";
-        return new BytesResult(body, ContentType);
+        return new BytesResult(body, contentType);
     }
 
     /// <summary>If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); any representation of the same
@@ -212,7 +214,7 @@ public static class FeedEndpoints
         return string.Create(CultureInfo.InvariantCulture, $"{state.Version:x}.{left:x}.{hash:x16}");
     }
 
-    private static string BaseUrl(HttpContext context, IOptions<CalendarOptions> options) =>
+    internal static string BaseUrl(HttpContext context, IOptions<CalendarOptions> options) =>
         FeedLinks.BaseUrl(options.Value.PublicBaseUrl, context.Request);
 
     /// <summary>Writes the bytes with their length; HEAD gets the same headers and no body.</summary>

@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
             return builderDs.Build();
         });
         services.AddSingleton<EventStore>();
+        services.AddSingleton<EventArchive>();
         services.AddSingleton<FeedStore>();
         services.AddSingleton(_ => new FeedCache(64L * 1024 * 1024)); // rendered feeds; bounded in bytes
         services.AddSingleton<FeedVersions>();

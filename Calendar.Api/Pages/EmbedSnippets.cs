@@ -30,7 +30,8 @@ public static class EmbedSnippets
         return snippet.ToString();
     }
 
-    private static string Title(EventFilter filter) => "Upcoming events: " + Calendar.Core.Feeds.FeedTitle.For(filter);
+    private static string Title(EventFilter filter) =>
+        (filter.To <= DateTime.UtcNow ? "Events: " : "Upcoming events: ") + Calendar.Core.Feeds.FeedTitle.For(filter);
 
     // Readable non-Latin text (a title with an em dash or Cyrillic) while <, >, &, quotes stay encoded.
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);

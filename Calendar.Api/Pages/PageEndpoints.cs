@@ -29,29 +29,51 @@ public static class PageEndpoints
     {
         var pages = app.MapGroup("").ExcludeFromDescription();
         pages.MapGet("/", HomePage);
+        pages.MapGet("/past", PastPage);
+        app.MapNewsletter();
         pages.MapGet("/events/{id:guid}", EventDetails);
         pages.MapGet("/embed", EmbedPage);
         return app;
     }
 
-    private static async Task<RazorComponentResult<Home>> HomePage(HttpContext context, EventStore store, FeedStore feeds, TimeProvider clock,
-        IOptions<CalendarOptions> options, EmbedScript script, CancellationToken ct)
+    private static Task<RazorComponentResult<Home>> HomePage(HttpContext context, EventStore store, EventArchive archive, FeedStore feeds,
+        TimeProvider clock, IOptions<CalendarOptions> options, EmbedScript script, CancellationToken ct) =>
+        ListPage(context, store, archive, feeds, clock, options, script, past: false, ct);
+
+    private static Task<RazorComponentResult<Home>> PastPage(HttpContext context, EventStore store, EventArchive archive, FeedStore feeds,
+        TimeProvider clock, IOptions<CalendarOptions> options, EmbedScript script, CancellationToken ct) =>
+        ListPage(context, store, archive, feeds, clock, options, script, past: true, ct);
+
+    /// <summary>/ lists what is coming; /past what happened before today, one window (a year, a month, or the
+    /// whole past for a search) at a time, with the same filters, subscribe and embed panels.</summary>
+    private static async Task<RazorComponentResult<Home>> ListPage(HttpContext context, EventStore store, EventArchive archive, FeedStore feeds,
+        TimeProvider clock, IOptions<CalendarOptions> options, EmbedScript script, bool past, CancellationToken ct)
     {
         var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: true);
         var filter = parsed.Filter ?? new EventFilter();
+        var now = clock.GetUtcNow().UtcDateTime;
+        PastView? pastView = null;
+        var listFilter = filter;
+        if (past)
+        {
+            var months = parsed.IsValid ? await archive.MonthsAsync(filter, now.Date, ct) : [];
+            listFilter = PastView.WindowFor(filter, months, now.Date);
+            pastView = new PastView(months, listFilter);
+        }
         // The list looks a year ahead unless the URL says otherwise, so yearly world days do not fill it with
         // the next decade; the last page links on to the following year. Feeds and the embed are not limited.
-        var now = clock.GetUtcNow().UtcDateTime;
-        var horizon = filter.To ?? (filter.From ?? now).Date.AddYears(1);
-        IReadOnlyList<Occurrence> occurrences = parsed.IsValid ? await store.ListAsync(filter with { To = horizon }, now, ct) : [];
+        var horizon = listFilter.To ?? (listFilter.From ?? now).Date.AddYears(1);
+        IReadOnlyList<Occurrence> occurrences = parsed.IsValid && (!past || listFilter.From is not null)
+            ? await store.ListAsync(listFilter with { To = horizon }, now, ct) : [];
         var page = occurrences.Take(filter.Limit).ToList();
+        var path = past ? "/past" : "/";
         string? next = null;
         if (occurrences.Count > filter.Limit)
         {
             var cursor = EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id));
-            next = "/" + filter.ToQueryString(KeyValuePair.Create("cursor", cursor));
+            next = path + listFilter.ToQueryString(KeyValuePair.Create("cursor", cursor));
         }
-        else if (parsed.IsValid && filter.To is null)
+        else if (parsed.IsValid && filter.To is null && !past)
             next = "/" + (filter with { From = horizon }).ToQueryString();
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
         // A filter that a named feed saves is offered as that feed: a shorter URL, a title a moderator chose,
@@ -60,16 +82,16 @@ public static class PageEndpoints
             .Select(f => (Feed: f, Filter: EventFilter.Parse(f.Filter).Filter))
             .Where(f => f.Filter is not null)
             .ToList();
-        var canonical = filter with { After = null };
+        var canonical = listFilter with { After = null };
         var match = named.FirstOrDefault(f => f.Filter!.ToQuery().SequenceEqual(canonical.ToQuery()));
-        var subscribe = parsed.IsValid && !filter.IsEmpty && match.Feed is not null
+        var subscribe = parsed.IsValid && !canonical.IsEmpty && match.Feed is not null
             ? FeedLinks.ForNamedFeed(baseUri, match.Feed.Slug, match.Feed.Title)
-            : FeedLinks.ForFilter(baseUri, filter);
-        var model = new HomeModel(filter, parsed.IsValid ? null : parsed.Errors, page, next, filter.After is not null || filter.From is not null,
+            : FeedLinks.ForFilter(baseUri, canonical);
+        var model = new HomeModel(filter, parsed.IsValid ? null : parsed.Errors, page, next, !past && (filter.After is not null || filter.From is not null),
             DateOnly.FromDateTime(horizon),
             subscribe, named.Select(f => new NamedFeedLink(f.Feed.Title, "/" + f.Filter!.ToQueryString())).ToList(),
-            EmbedSnippets.Iframe(baseUri, filter), EmbedSnippets.Script(baseUri, script.VersionedPath, filter),
-            await store.TagsAsync(ct), await store.OrganizersAsync(ct));
+            EmbedSnippets.Iframe(baseUri, canonical), EmbedSnippets.Script(baseUri, script.VersionedPath, canonical),
+            await store.TagsAsync(ct), await store.OrganizersAsync(ct), await store.LanguagesAsync(ct), baseUri, pastView);
         return new RazorComponentResult<Home>(new { Model = model }) { StatusCode = parsed.IsValid ? 200 : 400 };
     }
 
@@ -104,25 +126,27 @@ public static class PageEndpoints
 
         var filter = parsed.Filter!;
         if (!context.Request.Query.ContainsKey("limit")) filter = filter with { Limit = DefaultEmbedLimit };
-        var occurrences = (await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct)).Take(filter.Limit).ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var occurrences = (await store.ListAsync(filter, now, ct)).Take(filter.Limit).ToList();
         var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
         var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString();
         context.Response.Headers.ContentSecurityPolicy = EmbedPolicy;
         context.Response.Headers.CacheControl = "public, max-age=300";
-        return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme) });
+        return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme, filter.To <= now) });
     }
 }
 
 public sealed record HomeModel(EventFilter Filter, IDictionary<string, string[]>? Errors, IReadOnlyList<Occurrence> Occurrences,
     string? NextPage, bool IsLaterPage, DateOnly Horizon, SubscribeLinks Subscribe, IReadOnlyList<NamedFeedLink> NamedFeeds, string IframeSnippet, string ScriptSnippet,
-    IReadOnlyList<FacetCount> Tags, IReadOnlyList<FacetCount> Organizers);
+    IReadOnlyList<FacetCount> Tags, IReadOnlyList<FacetCount> Organizers, IReadOnlyList<FacetCount> Languages,
+    Uri BaseUri, PastView? Past = null);
 
 public sealed record NamedFeedLink(string Title, string ListUrl);
 
 public sealed record EventPageModel(Event Event, Occurrence Occurrence, string PageUrl, AddToCalendarLinks Add,
     SubscribeLinks KindFeed, string KindListUrl, string JsonLdScript);
 
-public sealed record EmbedModel(IReadOnlyList<Occurrence> Occurrences, Uri BaseUri, string MoreUrl, string Theme);
+public sealed record EmbedModel(IReadOnlyList<Occurrence> Occurrences, Uri BaseUri, string MoreUrl, string Theme, bool Past = false);
 
 /// <summary>
 /// embed.js at a versioned URL (/embed.js?v=content hash) that may be cached for a year; /embed.js itself, or an old

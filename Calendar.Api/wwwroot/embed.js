@@ -4,7 +4,7 @@
  *     renders the list right after the script tag (when the tag has any data- attribute), or
  *   <calendar-events tag="migration" limit="5"></calendar-events> anywhere after including the script.
  *
- * Options: kind, tag (comma-separated), organizer, country, online, q, from, to, limit (1-50), locale, theme
+ * Options: kind, tag, language (comma-separated), organizer, country, online, q, from, to, limit (1-50), locale, theme
  * (light, dark, auto). Colours: set --calendar-text, --calendar-muted, --calendar-accent, --calendar-line,
  * --calendar-bg, --calendar-font on the element or any ancestor. The widget reads the public JSON API of the
  * service it was loaded from, sends no cookies, and writes every value as text (never as HTML).
@@ -13,7 +13,7 @@
   "use strict";
   var script = document.currentScript;
   var origin = script && script.src ? new URL(script.src).origin : location.origin;
-  var FILTERS = ["kind", "tag", "organizer", "country", "online", "q", "from", "to"];
+  var FILTERS = ["kind", "tag", "language", "organizer", "country", "online", "q", "from", "to"];
   var OPTIONS = FILTERS.concat(["limit", "locale", "theme"]);
   var TAG = "calendar-events";
   var CSS =

@@ -192,6 +192,9 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     public Task<IReadOnlyList<FacetCount>> OrganizersAsync(CancellationToken ct) => FacetAsync(OrganizersFacet, ct);
 
+    /// <summary>Primary language tags (fr for fr and fr-BE), as the language filter matches them.</summary>
+    public Task<IReadOnlyList<FacetCount>> LanguagesAsync(CancellationToken ct) => FacetAsync(LanguagesFacet, ct);
+
     private const string TagsFacet = """
         select t as value, count(*)::int as count from events, unnest(tags) as t
          where moderation = 'published' group by t order by count(*) desc, t
@@ -200,6 +203,11 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     private const string OrganizersFacet = """
         select o as value, count(*)::int as count from events, unnest(organizers) as o
          where moderation = 'published' group by o order by count(*) desc, o
+        """;
+
+    private const string LanguagesFacet = """
+        select split_part(lower(language), '-', 1) as value, count(*)::int as count from events
+         where moderation = 'published' and language is not null group by 1 order by count(*) desc, 1
         """;
 
     private async Task<IReadOnlyList<FacetCount>> FacetAsync(string sql, CancellationToken ct)
@@ -221,7 +229,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The filter's conditions other than the window, as SQL with parameters (never concatenated values).</summary>
-    private sealed class FilterSql
+    internal sealed class FilterSql
     {
         public DynamicParameters Parameters { get; } = new();
         public string Conditions { get; }
@@ -233,6 +241,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             if (filter.Kinds.Count == 1) { sql.Append(" and kind = @kind"); Parameters.Add("kind", filter.Kinds[0]); }
             if (filter.Kinds.Count > 1) { sql.Append(" and kind = any(@kinds)"); Parameters.Add("kinds", filter.Kinds.ToArray()); }
             if (filter.Tags.Count > 0) { sql.Append(" and tags && @tags"); Parameters.Add("tags", filter.Tags.ToArray()); }
+            if (filter.Languages.Count > 0) { sql.Append(" and (lower(language) = any(@languages) or split_part(lower(language), '-', 1) = any(@languages))"); Parameters.Add("languages", filter.Languages.ToArray()); }
             if (filter.Organizer is not null) { sql.Append(" and organizers @> array[@organizer]::text[]"); Parameters.Add("organizer", filter.Organizer); }
             if (filter.Country is not null) { sql.Append(" and country = @country"); Parameters.Add("country", filter.Country); }
             if (filter.Online is { } online) { sql.Append(" and online = @online"); Parameters.Add("online", online); }

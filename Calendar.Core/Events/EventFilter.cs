@@ -21,6 +21,8 @@ public sealed partial record EventFilter
     public DateTime? To { get; init; }
     public IReadOnlyList<string> Kinds { get; init; } = [];
     public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>BCP 47 tags in lower case; a primary tag (fr) matches its regional forms (fr-BE) too.</summary>
+    public IReadOnlyList<string> Languages { get; init; } = [];
     public string? Organizer { get; init; }
     public string? Country { get; init; }
     public bool? Online { get; init; }
@@ -37,10 +39,10 @@ public sealed partial record EventFilter
             var words => string.Join(" & ", words.Select(w => $"'{w}':*")),
         };
 
-    public bool IsEmpty => From is null && To is null && Kinds.Count == 0 && Tags.Count == 0 && Organizer is null
+    public bool IsEmpty => From is null && To is null && Kinds.Count == 0 && Tags.Count == 0 && Languages.Count == 0 && Organizer is null
                            && Country is null && Online is null && Query is null;
 
-    public static readonly string[] ParameterNames = ["from", "to", "kind", "tag", "organizer", "country", "online", "q", "limit", "cursor"];
+    public static readonly string[] ParameterNames = ["from", "to", "kind", "tag", "language", "organizer", "country", "online", "q", "limit", "cursor"];
 
     /// <summary>Parses the filter parameters; returns the problems keyed by parameter name when any value is malformed.
     /// Unknown parameters (tracking tags and the like) are ignored; a repeated single-valued one is an error.</summary>
@@ -85,6 +87,11 @@ public sealed partial record EventFilter
         {
             Kinds = Many("kind", Vocabulary.IsKind, $"Unknown kind '{{0}}'; use one of: {string.Join(", ", Vocabulary.Kinds)}."),
             Tags = Many("tag", InputParsing.IsSlug, "'{0}' is not a tag: tags are lowercase words joined by hyphens."),
+        };
+        filter = filter with
+        {
+            Languages = Many("language", IsLanguageTag, "'{0}' is not a BCP 47 language tag such as fr or fr-BE.")
+                .Select(l => l.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList(),
         };
 
         if (Single("organizer") is { } organizer)
@@ -136,6 +143,7 @@ public sealed partial record EventFilter
         if (To is { } t) yield return new("to", FormatBound(t, isEnd: true));
         foreach (var k in Kinds) yield return new("kind", k);
         foreach (var tag in Tags) yield return new("tag", tag);
+        foreach (var language in Languages) yield return new("language", language);
         if (Organizer is not null) yield return new("organizer", Organizer);
         if (Country is not null) yield return new("country", Country);
         if (Online is { } o) yield return new("online", o ? "true" : "false");
@@ -193,7 +201,13 @@ public sealed partial record EventFilter
         return value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The shape the events table's CHECK accepts for a language: a 2–3 letter primary tag and subtags.</summary>
+    public static bool IsLanguageTag(string value) => value.Length <= 35 && LanguageTag().IsMatch(value);
+
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    private static partial Regex LanguageTag();
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Words();

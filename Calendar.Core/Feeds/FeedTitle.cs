@@ -16,6 +16,7 @@ public static class FeedTitle
         var parts = new List<string>();
         parts.AddRange(filter.Kinds.Select(Plural));
         parts.AddRange(filter.Tags);
+        if (filter.Languages.Count > 0) parts.Add("in " + string.Join(" or ", filter.Languages.Select(LanguageName)));
         if (filter.Organizer is not null) parts.Add(filter.Organizer);
         if (filter.Country is not null) parts.Add(Vocabulary.CountryName(filter.Country));
         if (filter.Online is true) parts.Add("online");
@@ -33,6 +34,17 @@ public static class FeedTitle
         return title.Length <= Base.Length
             ? "Webinars, conferences, meetings, deadlines and world days of the European anti-trafficking NGO network and the OSCE."
             : $"Events of the European anti-trafficking NGO network and the OSCE, filtered: {title[(Base.Length + 3)..]}.";
+    }
+
+    /// <summary>"French" for fr, "French (Belgium)" for fr-BE; the tag itself when .NET does not know it.</summary>
+    public static string LanguageName(string tag)
+    {
+        try
+        {
+            var culture = CultureInfo.GetCultureInfo(tag, predefinedOnly: true);
+            return culture.EnglishName.Length > 0 && !culture.EnglishName.StartsWith("Unknown", StringComparison.Ordinal) ? culture.EnglishName : tag;
+        }
+        catch (CultureNotFoundException) { return tag; }
     }
 
     public static string Plural(string kind) => kind switch

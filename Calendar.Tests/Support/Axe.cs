@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Calendar.Tests.Support;
+
+/// <summary>axe-core (npm, locked in Calendar.Tests/Browser) injected into a page.</summary>
+public static class Axe
+{
+    /// <summary>The serious and critical violations on the page, one line each.</summary>
+    public static async Task<IReadOnlyList<string?>> SeriousViolationsAsync(IPage page)
+    {
+        await page.AddScriptTagAsync(new() { Path = Path.Combine(Browser.FindRepositoryRoot(), "Calendar.Tests", "Browser", "node_modules", "axe-core", "axe.min.js") });
+        var audit = await page.EvaluateAsync<JsonElement>("""
+            async () => {
+                const result = await axe.run(document, { iframes: false });
+                return {
+                    passes: result.passes.length,
+                    violations: result.violations
+                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))
+                };
+            }
+            """);
+        Assert.That(audit.GetProperty("passes").GetInt32(), Is.GreaterThan(10), "axe ran its rules");
+        return audit.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).ToList();
+    }
+}
