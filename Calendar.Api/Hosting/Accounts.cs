@@ -13,7 +13,7 @@ using Npgsql;
 
 namespace Calendar.Api.Hosting;
 
-/// <summary>Limits against abuse, section "Calendar:Limits". They count per client IP address and per instance.</summary>
+/// <summary>Limits against abuse, section "Calendar:Limits". They count per client IP address, across all instances.</summary>
 public sealed class AbuseLimits
 {
     public const string Section = "Calendar:Limits";
@@ -119,18 +119,11 @@ public static class AccountsSetup
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(RateLimits.Submissions, context => RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ =>
-                new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<AbuseLimits>>().Value.SubmissionsPerHour,
-                    Window = TimeSpan.FromHours(1),
-                }));
-            o.AddPolicy(RateLimits.Logins, context => RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ =>
-                new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<AbuseLimits>>().Value.LoginsPerFiveMinutes,
-                    Window = TimeSpan.FromMinutes(5),
-                }));
+            // Counted in the database, so the limits hold across instances (SharedRateLimits.cs).
+            o.AddPolicy(RateLimits.Submissions, context => Shared(context, RateLimits.Submissions,
+                context.RequestServices.GetRequiredService<IOptions<AbuseLimits>>().Value.SubmissionsPerHour, TimeSpan.FromHours(1)));
+            o.AddPolicy(RateLimits.Logins, context => Shared(context, RateLimits.Logins,
+                context.RequestServices.GetRequiredService<IOptions<AbuseLimits>>().Value.LoginsPerFiveMinutes, TimeSpan.FromMinutes(5)));
             o.OnRejected = async (rejected, ct) =>
             {
                 var context = rejected.HttpContext;
@@ -147,6 +140,12 @@ public static class AccountsSetup
         return builder;
     }
 
-    /// <summary>The client's address. Behind a proxy, configure forwarded headers so that this is the real client.</summary>
+    private static RateLimitPartition<string> Shared(HttpContext context, string policy, int limit, TimeSpan window)
+    {
+        var dataSource = context.RequestServices.GetRequiredService<NpgsqlDataSource>();
+        return RateLimitPartition.Get(ClientKey(context), key => new DatabaseWindowLimiter(dataSource, policy, key, limit, window));
+    }
+
+    /// <summary>The client's address. Behind a proxy (Calendar__KnownProxies) this is the address the proxy forwarded.</summary>
     private static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -24,6 +24,10 @@ public sealed class CalendarOptions
     /// <summary>The public address of the service (e.g. https://calendar.example.org) for absolute links in feeds
     /// and subscribe buttons; when empty, the request's own scheme and host are used.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Addresses or CIDR networks of the reverse proxies whose X-Forwarded-For/-Proto are believed
+    /// (see <see cref="ProxyTrust"/>).</summary>
+    public string? KnownProxies { get; set; }
 }
 
 public sealed class CalendarOptionsValidator(IConfiguration configuration) : IValidateOptions<CalendarOptions>
@@ -38,6 +42,9 @@ public sealed class CalendarOptionsValidator(IConfiguration configuration) : IVa
         if (!string.IsNullOrEmpty(options.PublicBaseUrl)
             && !(Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             failures.Add("Calendar__PublicBaseUrl must be an absolute http(s) address.");
+        ProxyTrust.Parse(options.KnownProxies, out var invalid);
+        if (invalid.Count > 0)
+            failures.Add($"Calendar__KnownProxies must list IP addresses or CIDR networks; not valid: {string.Join(", ", invalid)}.");
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
 }

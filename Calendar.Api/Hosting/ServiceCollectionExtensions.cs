@@ -71,11 +71,13 @@ public static class ServiceCollectionExtensions
                 context.Configuration.GetValue<long?>($"{CalendarOptions.Section}:MaxRequestBodyBytes") ?? new CalendarOptions().MaxRequestBodyBytes;
         });
         builder.AddAccounts();
+        builder.AddProxyTrust();
         return builder;
     }
 
     public static WebApplication UseCalendar(this WebApplication app)
     {
+        app.UseProxyTrust();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
