@@ -16,7 +16,10 @@ public static class EventsApi
         read.MapGet("/", List)
             .WithSummary("Published events as occurrences, filtered and paged")
             .WithDescription("Filters: from, to, kind (repeatable), tag (repeatable, any), organizer, country, online, q, limit (1-200), cursor. " +
-                             "Without 'from', the list starts now. Series are expanded into the occurrences inside the window.");
+                             "Without 'from', the list starts now. Series are expanded into the occurrences inside the window: each item's top-level " +
+                             "startsOn/endsOn or startsAt/endsAt (and the UTC twins) are that occurrence's own, a recurring event's item also carries " +
+                             "'recurrence' and 'series' (its first occurrence), and an occurrence is identified by (id, start). " +
+                             "The answer carries an ETag; send it in If-None-Match to get 304 while the page is unchanged.");
         read.MapGet("/{id:guid}", Get).WithSummary("One published event (moderators see any, with contactEmail)");
 
         var write = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(Policies.Contribute);

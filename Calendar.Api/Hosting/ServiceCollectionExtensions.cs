@@ -43,6 +43,8 @@ public static class ServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // {"title": "a", "title": "b"} is a 400 (SPEC): two parsers must never read one body two ways.
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();
