@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EventStore>();
         services.AddSingleton<FeedStore>();
         services.AddSingleton(_ => new FeedCache(64L * 1024 * 1024)); // rendered feeds; bounded in bytes
+        services.AddSingleton(_ => new ListCache(32L * 1024 * 1024)); // rendered /api/events pages; bounded in bytes
         services.AddSingleton<FeedVersions>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedVersions>());
         services.AddSingleton(TimeProvider.System);
