@@ -25,8 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var builderDs = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Calendar"));
-            // No automatic preparation: PostgreSQL's generic plans for prepared list queries ignore how selective a
-            // kind or tag is and sorted thousands of rows (bench/api-list.sh: 4x slower for kind + tag).
+            DatabaseTuning.Apply(builderDs.ConnectionStringBuilder);
             builderDs.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builderDs.Build();
         });
