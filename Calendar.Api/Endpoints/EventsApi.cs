@@ -62,7 +62,7 @@ public static class EventsApi
         var now = clock.GetUtcNow().UtcDateTime;
         // Shared by every request waiting for this key: rendered for the first one's instant, on no request's token.
         var page = await cache.GetOrRenderAsync(string.Create(CultureInfo.InvariantCulture, $"{version:x}|{key}"), now,
-            () => RenderAsync(store, filter, now, json.Value.SerializerOptions), ct);
+            () => RenderAsync(store, filter, now, version, json.Value.SerializerOptions), ct);
 
         context.Response.Headers.ETag = page.ETag;
         context.Response.Headers.CacheControl = "no-cache"; // revalidate: a 304 costs no database work
@@ -74,9 +74,9 @@ public static class EventsApi
             new KeyValuePair<string, string>("limit", filter.Limit.ToString(CultureInfo.InvariantCulture)),
             new KeyValuePair<string, string>("cursor", filter.After is { } after ? EventFilter.EncodeCursor(after) : ""));
 
-    private static async Task<CachedList> RenderAsync(EventStore store, EventFilter filter, DateTime now, JsonSerializerOptions options)
+    private static async Task<CachedList> RenderAsync(EventStore store, EventFilter filter, DateTime now, long version, JsonSerializerOptions options)
     {
-        var occurrences = await store.ListAsync(filter, now, CancellationToken.None);
+        var occurrences = await store.ListAsync(filter, now, CancellationToken.None, version);
         var page = occurrences.Take(filter.Limit).ToList();
         var next = occurrences.Count > filter.Limit
             ? EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id))

@@ -46,6 +46,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource => dataSource;
 
+    private readonly SeriesCache _series = new(16L * 1024 * 1024);
+
     public async Task<Event?> FindAsync(Guid id, CancellationToken ct)
     {
         const string sql = $"select {Columns} from events where id = @id";
@@ -131,14 +133,21 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     /// so "still running at from" never scans the past); series are few, and each is expanded only up to the
     /// last one-off the page can hold.
     /// </summary>
-    public async Task<IReadOnlyList<Occurrence>> ListAsync(EventFilter filter, DateTime defaultFrom, CancellationToken ct)
+    /// <param name="version">The shared data version (calendar_version) the caller knows, if any: then the series
+    /// matching the filter come from memory, read once per (version, filter), and the statement reads one-offs only.</param>
+    public async Task<IReadOnlyList<Occurrence>> ListAsync(EventFilter filter, DateTime defaultFrom, CancellationToken ct, long? version = null)
     {
         var from = filter.From ?? defaultFrom;
         var take = filter.Limit + 1;
-        var (sql, parameters) = ListCommand(filter, from);
+        var (sql, parameters) = ListCommand(filter, from, includeSeries: version is null);
         List<Event> rows;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
             rows = (await connection.QueryAsync<Event>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
+            if (version is { } v)
+                foreach (var e in await _series.GetAsync(v, filter, connection, ct))
+                    if (e.SeriesEndsAt is null || e.SeriesEndsAt > from) rows.Add(e);
+        }
 
         var occurrences = new List<Occurrence>(take * 2);
         foreach (var e in rows)
@@ -170,7 +179,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     /// (checked by ListPlanTests with plan_cache_mode=force_generic_plan). A new array filter belongs in
     /// <see cref="FilterSql"/> like tags.
     /// </summary>
-    public static (string Sql, DynamicParameters Parameters) ListCommand(EventFilter filter, DateTime from)
+    public static (string Sql, DynamicParameters Parameters) ListCommand(EventFilter filter, DateTime from, bool includeSeries = true)
     {
         const int SparseLimit = 1000;
         var where = new FilterSql(filter);
@@ -198,10 +207,12 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                   where moderation = 'published' and recurrence is null and is_long
                     and ends_at > @from{window}{keyset}{where.Conditions}
                   order by starts_at, id limit @take)
+                {(includeSeries ? $"""
                 union all
                 (select {Columns} from events
                   where moderation = 'published' and recurrence is not null
                     and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
+                """ : "")}
                 """;
             return (plain, where.Parameters);
         }
@@ -236,12 +247,27 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 and ends_at > @from{window}{keyset}{where.WalkConditions}
                 and not (select yes from sparse)
               order by starts_at, id limit @take)
+            {(includeSeries ? $"""
             union all
             (select {Columns} from events
               where moderation = 'published' and recurrence is not null
                 and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
+            """ : "")}
             """;
         return (sql, where.Parameters);
+    }
+
+    /// <summary>Every published series matching the filter's conditions and window end (the window start is
+    /// applied in memory): what <see cref="SeriesCache"/> keeps per data version.</summary>
+    internal static (string Sql, DynamicParameters Parameters) SeriesCommand(EventFilter filter)
+    {
+        var where = new FilterSql(filter);
+        var window = "";
+        if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
+        return ($"""
+            select {Columns} from events
+             where moderation = 'published' and recurrence is not null{window}{where.Conditions}
+            """, where.Parameters);
     }
 
     /// <summary>Published events (not expanded) that have an occurrence ending after <paramref name="from"/>:

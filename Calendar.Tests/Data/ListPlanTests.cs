@@ -17,7 +17,11 @@ namespace Calendar.Tests.Data;
 /// </summary>
 public sealed class ListPlanTests : AppFixture
 {
-    private const int MaxDiscardedSortRows = 1000, MaxRowsRemovedByFilter = 10_000;
+    // Sorting what is thrown away is the failure this guards against. Reading rows that do not match is bounded
+    // more loosely: with two GIN-indexed conditions (organizer and q, say) a generic plan drives from one of them and
+    // filters by the other, so a rare word with a common organizer reads that organizer's events (a quarter of the
+    // table here); half the table means a scan.
+    private const int MaxDiscardedSortRows = 1000, MaxRowsRemovedByFilter = 50_000;
     private static readonly DateTime From = new(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     protected override async Task SeedAsync()
@@ -79,7 +83,7 @@ public sealed class ListPlanTests : AppFixture
         foreach (var (name, filter) in Shapes())
         {
             shapes++;
-            var (sql, parameters) = EventStore.ListCommand(filter with { Limit = 50 }, From);
+            var (sql, parameters) = EventStore.ListCommand(filter with { Limit = 50 }, From, includeSeries: false);
             var plan = await GenericPlanAsync(connection, sql, parameters);
             failures.AddRange(DiscardingSorts(plan, 0).Select(s => $"list, {name}: {s}"));
             if (RemovedByFilter(plan) is var removed and > MaxRowsRemovedByFilter)
