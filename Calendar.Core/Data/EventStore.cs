@@ -141,12 +141,11 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var take = filter.Limit + 1;
         var (sql, parameters) = ListCommand(filter, from, includeSeries: version is null);
         List<Event> rows;
+        SeriesSet? series = null;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             rows = (await connection.QueryAsync<Event>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
-            if (version is { } v)
-                foreach (var e in await _series.GetAsync(v, filter, connection, ct))
-                    if (e.SeriesEndsAt is null || e.SeriesEndsAt > from) rows.Add(e);
+            if (version is { } v) series = await _series.GetAsync(v, filter, connection, ct);
         }
 
         var occurrences = new List<Occurrence>(take * 2);
@@ -155,9 +154,22 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         occurrences.Sort(ByPosition);
         // No series occurrence after the take-th one-off can be on the page.
         var cutoff = occurrences.Count >= take ? occurrences[take - 1].StartsAt : (DateTime?)null;
-        foreach (var e in rows)
+        if (series is not null && cutoff is { } before && series.TryBetween(from, before, out var precomputed))
         {
-            if (e.Recurrence is null) continue;
+            var added = 0;
+            foreach (var o in precomputed)
+            {
+                if ((filter.To is { } to && o.StartsAt >= to) || added == take) break;
+                if (filter.After is { } after && !after.IsBefore(o.StartsAt, o.Event.Id)) continue;
+                occurrences.Add(o);
+                added++;
+            }
+        }
+        else
+        {
+            var seriesRows = series is null ? rows.Where(e => e.Recurrence is not null)
+                : series.Events.Where(e => e.SeriesEndsAt is null || e.SeriesEndsAt > from);
+            foreach (var e in seriesRows)
             foreach (var o in Occurrences.Expand(e, from, filter.To, filter.After, take))
             {
                 if (cutoff is { } c && o.StartsAt > c) break;
