@@ -46,7 +46,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource => dataSource;
 
-    private readonly SeriesCache _series = new(16L * 1024 * 1024);
+    private readonly SeriesCache _series = new(48L * 1024 * 1024); // series and their precomputed occurrences, bounded in bytes
 
     public async Task<Event?> FindAsync(Guid id, CancellationToken ct)
     {
@@ -154,7 +154,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         occurrences.Sort(ByPosition);
         // No series occurrence after the take-th one-off can be on the page.
         var cutoff = occurrences.Count >= take ? occurrences[take - 1].StartsAt : (DateTime?)null;
-        if (series is not null && cutoff is { } before && series.TryBetween(from, before, out var precomputed))
+        if (series is not null && cutoff is { } before && series.TryBetween(from, filter.After?.StartsAt, before, out var precomputed))
         {
             var added = 0;
             foreach (var o in precomputed)

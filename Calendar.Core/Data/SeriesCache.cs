@@ -30,13 +30,13 @@ internal sealed class SeriesSet(IReadOnlyList<Event> events)
 
     public IReadOnlyList<Event> Events { get; } = events;
 
-    /// <summary>Occurrences still running at <paramref name="from"/> or later, starting no later than
-    /// <paramref name="until"/>, in list order; false when the precomputed ones do not cover that range.</summary>
-    public bool TryBetween(DateTime from, DateTime until, out IEnumerable<Occurrence> found)
+    /// <summary>Occurrences still running at <paramref name="from"/> or later, starting no earlier than
+    /// <paramref name="notBefore"/> (a cursor's start) and no later than <paramref name="until"/>, in list order; false when the precomputed ones do not cover that range.</summary>
+    public bool TryBetween(DateTime from, DateTime? notBefore, DateTime until, out IEnumerable<Occurrence> found)
     {
         found = [];
         var (timeline, maxSpan) = _timeline.Value;
-        var earliest = from - maxSpan;
+        var earliest = notBefore is { } n && n > from - maxSpan ? n : from - maxSpan;
         if (timeline is null || earliest <= _start.AddDays(1) || until >= SeriesCache.Horizon) return false;
         int lo = 0, hi = timeline.Length;
         while (lo < hi)
