@@ -34,7 +34,7 @@ dotnet build "$REPO/Calendar.Benchmarks" -c Release -nologo -v q >/dev/null
 # The JSON list as a widget asks for it (no 'from': it starts now), served by the service from its list cache.
 LIST="/api/events?limit=50"
 list_body="$(mktemp)"; curl -fsS -o "$list_body" "$SERVICE$LIST"
-list_etag="$(curl -fsSI "$SERVICE$LIST" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
+list_etag="$(curl -fsS -D - -o /dev/null "$SERVICE$LIST" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
 echo "List: $(wc -c <"$list_body") bytes, ETag $list_etag"
 dotnet "$REPO/Calendar.Benchmarks/bin/Release/net10.0/Calendar.Benchmarks.dll" serve "$body" "$CEILING_PORT" "$list_body" >/dev/null 2>&1 &
 pids+=($!)
