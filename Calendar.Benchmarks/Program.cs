@@ -7,12 +7,18 @@ using BenchmarkDotNet.Running;
 using Calendar.Benchmarks;
 
 // dotnet run -c Release --project Calendar.Benchmarks -- [BenchmarkDotNet arguments]      rendering benchmarks
-// dotnet run -c Release --project Calendar.Benchmarks -- serve <file.ics> <port>            wrk's ceiling (bench/wrk.sh)
+// dotnet run -c Release --project Calendar.Benchmarks -- serve <file.ics> <port> [<file.json>]  wrk's ceiling (bench/wrk.sh)
+// dotnet run -c Release --project Calendar.Benchmarks -- list-workload <dir> <count>          varied list queries + pgbench scripts (bench/api-list.sh)
 // dotnet run -c Release --project Calendar.Benchmarks -- cputime                             CPU time per render (robust on a busy machine)
 // dotnet run -c Release --project Calendar.Benchmarks -- sizes                               bytes of each writer's output
-if (args is ["serve", var file, var port])
+if (args is ["serve", var file, var port, ..] && args.Length <= 4)
 {
-    Ceiling.Serve(await File.ReadAllBytesAsync(file), int.Parse(port));
+    Ceiling.Serve(await File.ReadAllBytesAsync(file), int.Parse(port), args.Length == 4 ? await File.ReadAllBytesAsync(args[3]) : null);
+    return;
+}
+if (args is ["list-workload", var directory, var count])
+{
+    ListWorkload.Write(directory, int.Parse(count));
     return;
 }
 if (args is ["sizes"])
@@ -35,7 +41,7 @@ BenchmarkSwitcher.FromAssembly(typeof(RenderBenchmarks).Assembly).Run(args);
 /// <summary>The ceiling for the wrk comparison: Kestrel copying bytes built in advance, nothing else.</summary>
 internal static class Ceiling
 {
-    public static void Serve(byte[] identity, int port)
+    public static void Serve(byte[] identity, int port, byte[]? json = null)
     {
         using var gzipped = new MemoryStream();
         using (var gzip = new GZipStream(gzipped, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(identity);
@@ -52,6 +58,12 @@ internal static class Ceiling
             var body = gz ? gzip1 : identity;
             context.Response.ContentLength = body.Length;
             return context.Response.Body.WriteAsync(body).AsTask();
+        });
+        app.MapGet("/json", (HttpContext context) =>
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = json!.Length;
+            return context.Response.Body.WriteAsync(json).AsTask();
         });
         app.MapGet("/304", (HttpContext context) =>
         {

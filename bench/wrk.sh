@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Feed serving under load, side by side in one run: the running service against a minimal Kestrel endpoint that
-# returns the same pre-built bytes (Calendar.Benchmarks "serve"), for the cached 63-event feed (identity and
-# gzip) and for a 304. Load generator and servers share the machine, as in PERFORMANCE.md.
+# Feed and list serving under load, side by side in one run: the running service against a minimal Kestrel endpoint
+# that returns the same pre-built bytes (Calendar.Benchmarks "serve"), for the cached 63-event feed (identity and
+# gzip), GET /api/events?limit=50 (the 63 sample events, from the list cache) and for 304s. Load generator and servers share the machine, as in PERFORMANCE.md.
 #   bench/wrk.sh                 # starts the service (scripts/run, its own PostgreSQL) on 127.0.0.1:5981
 #   SERVICE=http://host:port bench/wrk.sh   # use a service that is already running
 # Settings: DURATION (default 10s), CONNECTIONS (32), RUNS (1; the median is reported when more).
@@ -31,7 +31,12 @@ etag="$(curl -fsSI "$SERVICE$FEED" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag
 echo "Feed: $(wc -c <"$body") bytes, $(grep -c '^BEGIN:VEVENT' "$body") events, ETag $etag"
 
 dotnet build "$REPO/Calendar.Benchmarks" -c Release -nologo -v q >/dev/null
-dotnet "$REPO/Calendar.Benchmarks/bin/Release/net10.0/Calendar.Benchmarks.dll" serve "$body" "$CEILING_PORT" >/dev/null 2>&1 &
+# The JSON list as a widget asks for it (no 'from': it starts now), served by the service from its list cache.
+LIST="/api/events?limit=50"
+list_body="$(mktemp)"; curl -fsS -o "$list_body" "$SERVICE$LIST"
+list_etag="$(curl -fsS -D - -o /dev/null "$SERVICE$LIST" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
+echo "List: $(wc -c <"$list_body") bytes, ETag $list_etag"
+dotnet "$REPO/Calendar.Benchmarks/bin/Release/net10.0/Calendar.Benchmarks.dll" serve "$body" "$CEILING_PORT" "$list_body" >/dev/null 2>&1 &
 pids+=($!)
 CEILING="http://127.0.0.1:$CEILING_PORT"
 wait_for "$CEILING/feed"
@@ -73,8 +78,10 @@ compare() { # label service-url ceiling-url [header...] (RUNS runs, alternating 
 CEILING_HEADERS=(); compare "cached feed, identity" "$SERVICE$FEED" "$CEILING/feed"
 CEILING_HEADERS=("Accept-Encoding: gzip"); compare "cached feed, gzip" "$SERVICE$FEED" "$CEILING/feed" "Accept-Encoding: gzip"
 CEILING_HEADERS=(); compare "304 (If-None-Match)" "$SERVICE$FEED" "$CEILING/304" "If-None-Match: $etag"
+CEILING_HEADERS=(); compare "list ?limit=50, cached" "$SERVICE$LIST" "$CEILING/json"
+CEILING_HEADERS=(); compare "list 304 (If-None-Match)" "$SERVICE$LIST" "$CEILING/304" "If-None-Match: $list_etag"
 # The service's own floor: its smallest endpoint through the same middleware (security headers, static files,
 # CORS, authentication) that every route of the service passes.
 CEILING_HEADERS=(); compare "service floor: robots.txt" "$SERVICE/robots.txt" "$CEILING/304"
 echo "Second ratio: ceiling CPU per request / service CPU per request (the share of the ceiling's efficiency reached)."
-rm -f "$body"
+rm -f "$body" "$list_body"

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using Calendar.Core.Events;
 
@@ -6,7 +7,10 @@ namespace Calendar.Api.Endpoints;
 public sealed record LocationJson(string? Venue, string? Address, string? City, string? Country);
 public sealed record OnlineJson(string? JoinUrl);
 
-/// <summary>An event as the JSON API shows it. contactEmail appears only for moderators.</summary>
+/// <summary>An event as the JSON API shows it. contactEmail appears only for moderators. As a listed occurrence
+/// (SPEC "Listed occurrences"), the top-level times are that occurrence's own and a series also carries
+/// <see cref="Series"/>, its first occurrence; <see cref="Occurrence"/> repeats the occurrence's times for clients
+/// written before the times moved to the top.</summary>
 public sealed record EventJson(
     Guid Id, string Url, string Title, string Description, string Kind, string Status, bool AllDay,
     DateOnly? StartsOn, DateOnly? EndsOn, DateTime? StartsAt, DateTime? EndsAt, string? TimeZone,
@@ -14,17 +18,29 @@ public sealed record EventJson(
     LocationJson? Location, OnlineJson? Online, string[] Organizers, string[] Tags, string? Language,
     string? RegistrationUrl, string? MoreInfoUrl, DateTime CreatedAt, DateTime UpdatedAt, int Sequence, string Moderation,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContactEmail,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OccurrenceJson? Occurrence = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("In lists only: the same times as the item's top-level ones (kept for older clients).")]
+    OccurrenceJson? Occurrence = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("In lists, for a recurring event only: the series' first occurrence. The top-level times are the listed occurrence's.")]
+    OccurrenceJson? Series = null)
 {
-    public static EventJson From(Event e, bool includePrivate = false, Occurrence? occurrence = null) => new(
+    public static EventJson From(Event e, bool includePrivate = false, Occurrence? occurrence = null)
+    {
+        var own = occurrence is null ? null : OccurrenceJson.From(occurrence);
+        var first = OccurrenceJson.From(Calendar.Core.Events.Occurrence.Single(e));
+        var at = own ?? first;
+        return new(
         e.Id, $"/events/{e.Id}", e.Title, e.Description, e.Kind, e.Status, e.AllDay,
-        e.StartsOn, e.EndsOn, e.StartsLocal, e.EndsLocal, e.TimeZone,
-        e.AllDay ? null : e.StartsAt, e.AllDay ? null : e.EndsAt, e.Recurrence,
+        at.StartsOn, at.EndsOn, at.StartsAt, at.EndsAt, e.TimeZone,
+        at.StartsAtUtc, at.EndsAtUtc, e.Recurrence,
         e.HasLocation ? new LocationJson(e.Venue, e.Address, e.City, e.Country) : null,
         e.Online ? new OnlineJson(e.JoinUrl) : null,
         e.Organizers, e.Tags, e.Language, e.RegistrationUrl, e.MoreInfoUrl, e.CreatedAt, e.UpdatedAt, e.Sequence, e.Moderation,
         includePrivate ? e.ContactEmail : null,
-        occurrence is null ? null : OccurrenceJson.From(occurrence));
+        own,
+        own is not null && e.Recurrence is not null ? first : null);
+    }
 }
 
 /// <summary>When this occurrence happens: dates for all-day events, local times plus instants otherwise.</summary>

@@ -1,9 +1,15 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Calendar.Api.Endpoints;
 
@@ -14,9 +20,14 @@ public static class EventsApi
     {
         var read = app.MapGroup("/api/events").WithTags("Events").RequireCors(Cors.Public);
         read.MapGet("/", List)
+            .Produces<EventPage>(StatusCodes.Status200OK, "application/json").Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem()
             .WithSummary("Published events as occurrences, filtered and paged")
             .WithDescription("Filters: from, to, kind (repeatable), tag (repeatable, any), language (repeatable; fr matches fr-BE), organizer, country, online, q, limit (1-200), cursor. " +
-                             "Without 'from', the list starts now. Series are expanded into the occurrences inside the window.");
+                             "Without 'from', the list starts now. Series are expanded into the occurrences inside the window: each item's top-level " +
+                             "startsOn/endsOn or startsAt/endsAt (and the UTC twins) are that occurrence's own, a recurring event's item also carries " +
+                             "'recurrence' and 'series' (its first occurrence), and an occurrence is identified by (id, start). " +
+                             "The answer carries an ETag; send it in If-None-Match to get 304 while the page is unchanged.");
         read.MapGet("/{id:guid}", Get).WithSummary("One published event (moderators see any, with contactEmail)");
 
         var write = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(Policies.Contribute);
@@ -31,17 +42,76 @@ public static class EventsApi
         return app;
     }
 
-    private static async Task<Results<Ok<EventPage>, ValidationProblem>> List(HttpRequest request, EventStore store,
-        TimeProvider clock, CancellationToken ct)
+    /// <summary>What each raw query string means (bounded): widgets and integrators repeat the same URLs.</summary>
+    private static readonly ConcurrentDictionary<string, (EventFilter Filter, string Key)> Queries = new(StringComparer.Ordinal);
+
+    private static async Task<IResult> List(HttpContext context, EventStore store, FeedVersions versions, ListCache cache,
+        IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct)
     {
-        var parsed = EventFilter.Parse(request.Query);
-        if (parsed.Filter is not { } filter) return TypedResults.ValidationProblem(parsed.Errors, title: "The request has invalid values.");
-        var occurrences = await store.ListAsync(filter, clock.GetUtcNow().UtcDateTime, ct);
+        var raw = context.Request.QueryString.Value ?? "";
+        if (!Queries.TryGetValue(raw, out var known))
+        {
+            var parsed = EventFilter.Parse(context.Request.Query);
+            if (parsed.Filter is not { } parsedFilter) return TypedResults.ValidationProblem(parsed.Errors, title: "The request has invalid values.");
+            known = (parsedFilter, CacheKey(parsedFilter));
+            if (Queries.Count >= 10_000) Queries.Clear();
+            Queries[raw] = known;
+        }
+        var (filter, key) = known;
+        var version = (await versions.CurrentAsync(null, ct)).Version;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Shared by every request waiting for this key: rendered for the first one's instant, on no request's token.
+        var page = await cache.GetOrRenderAsync(string.Create(CultureInfo.InvariantCulture, $"{version:x}|{key}"), now,
+            () => RenderAsync(store, filter, now, version, json.Value.SerializerOptions), ct);
+
+        context.Response.Headers.ETag = page.ETag;
+        context.Response.Headers.CacheControl = "no-cache"; // revalidate: a 304 costs no database work
+        return IfNoneMatch(context.Request, page.ETag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : new JsonBytes(page.Body);
+    }
+
+    private static string CacheKey(EventFilter filter) =>
+        filter.ToQueryString(
+            new KeyValuePair<string, string>("limit", filter.Limit.ToString(CultureInfo.InvariantCulture)),
+            new KeyValuePair<string, string>("cursor", filter.After is { } after ? EventFilter.EncodeCursor(after) : ""));
+
+    private static async Task<CachedList> RenderAsync(EventStore store, EventFilter filter, DateTime now, long version, JsonSerializerOptions options)
+    {
+        var occurrences = await store.ListAsync(filter, now, CancellationToken.None, version);
         var page = occurrences.Take(filter.Limit).ToList();
         var next = occurrences.Count > filter.Limit
             ? EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id))
             : null;
-        return TypedResults.Ok(new EventPage(page.Select(o => EventJson.From(o.Event, occurrence: o)).ToList(), next));
+        var body = JsonSerializer.SerializeToUtf8Bytes(new EventPage(page.Select(o => EventJson.From(o.Event, occurrence: o)).ToList(), next), options);
+        // A list that starts now changes when the first of its occurrences (the one past the page included, which
+        // decides nextCursor) ends; one with an explicit 'from' changes only with the data.
+        var validUntil = filter.From is null && occurrences.Count > 0 ? occurrences.Min(o => o.EndsAt) : DateTime.MaxValue;
+        return new CachedList(body, $"\"l{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12))}\"", validUntil);
+    }
+
+    /// <summary>RFC 9110 13.1.2: weak comparison, any of a list, or *.</summary>
+    private static bool IfNoneMatch(HttpRequest request, string etag)
+    {
+        foreach (var value in request.Headers.IfNoneMatch)
+        {
+            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part == "*" || (part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part) == etag) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Pre-rendered JSON with its length.</summary>
+    private sealed class JsonBytes(byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body).AsTask();
+        }
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext context, EventStore store, CancellationToken ct)

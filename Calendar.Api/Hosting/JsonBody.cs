@@ -40,7 +40,9 @@ public sealed class JsonBody(IOptions<CalendarOptions> options, IOptions<Microso
             {
                 [field] = [ex.Path is null or "$"
                     ? "The body is not valid JSON."
-                    : $"'{field}' has a value of the wrong type or is malformed."],
+                    : IsDuplicate(ex)
+                        ? $"'{field}' is given more than once; give each member once."
+                        : $"'{field}' has a value of the wrong type or is malformed."],
             }, "The body could not be read as JSON."));
         }
         catch (BodyTooLargeException)
@@ -52,6 +54,11 @@ public sealed class JsonBody(IOptions<CalendarOptions> options, IOptions<Microso
             return TooLarge<T>(limit);
         }
     }
+
+    // Repeated members are refused by the serializer (AllowDuplicateProperties = false in the JSON options);
+    // its exception has no type of its own, only its message says so.
+    private static bool IsDuplicate(JsonException ex) =>
+        ex.Message.Contains("uplicate", StringComparison.Ordinal) || ex.InnerException?.Message.Contains("uplicate", StringComparison.Ordinal) == true;
 
     private static BodyResult<T> TooLarge<T>(long limit) where T : class =>
         new(null, TypedResults.Problem(statusCode: 413, title: "Request body too large",

@@ -25,8 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var builderDs = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Calendar"));
-            // No automatic preparation: PostgreSQL's generic plans for prepared list queries ignore how selective a
-            // kind or tag is and sorted thousands of rows (bench/api-list.sh: 4x slower for kind + tag).
+            DatabaseTuning.Apply(builderDs.ConnectionStringBuilder);
             builderDs.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builderDs.Build();
         });
@@ -34,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EventArchive>();
         services.AddSingleton<FeedStore>();
         services.AddSingleton(_ => new FeedCache(64L * 1024 * 1024)); // rendered feeds; bounded in bytes
+        services.AddSingleton(_ => new ListCache(32L * 1024 * 1024)); // rendered /api/events pages; bounded in bytes
         services.AddSingleton<FeedVersions>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedVersions>());
         services.AddSingleton(TimeProvider.System);
@@ -44,6 +44,8 @@ public static class ServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // {"title": "a", "title": "b"} is a 400 (SPEC): two parsers must never read one body two ways.
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemDetails();

@@ -51,7 +51,7 @@
   // World days and other all-day events are dates (the same day everywhere); timed events are shown in the
   // reader's own zone.
   function when(item, locale) {
-    var o = item.occurrence || item;
+    var o = item;
     if (item.allDay) {
       var start = o.startsOn, end = o.endsOn;
       return { iso: start, text: start === end ? dateOnly(start, locale, true) : dateOnly(start, locale, false) + " – " + dateOnly(end, locale, false) };

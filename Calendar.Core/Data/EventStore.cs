@@ -46,6 +46,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource => dataSource;
 
+    private readonly SeriesCache _series = new(48L * 1024 * 1024); // series and their precomputed occurrences, bounded in bytes
+
     public async Task<Event?> FindAsync(Guid id, CancellationToken ct)
     {
         const string sql = $"select {Columns} from events where id = @id";
@@ -128,15 +130,73 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     /// Published occurrences matching the filter, ordered by (start, id), after the filter's cursor; one more
     /// than the limit is fetched so the caller knows whether a next page exists.
     /// One-off events come from two index range scans (events up to 31 days long by start, longer ones by end,
-    /// so "still running at from" never scans the past); series are few and expanded here.
+    /// so "still running at from" never scans the past); series are few, and each is expanded only up to the
+    /// last one-off the page can hold.
     /// </summary>
-    public async Task<IReadOnlyList<Occurrence>> ListAsync(EventFilter filter, DateTime defaultFrom, CancellationToken ct)
+    /// <param name="version">The shared data version (calendar_version) the caller knows, if any: then the series
+    /// matching the filter come from memory, read once per (version, filter), and the statement reads one-offs only.</param>
+    public async Task<IReadOnlyList<Occurrence>> ListAsync(EventFilter filter, DateTime defaultFrom, CancellationToken ct, long? version = null)
     {
         var from = filter.From ?? defaultFrom;
         var take = filter.Limit + 1;
+        var (sql, parameters) = ListCommand(filter, from, includeSeries: version is null);
+        List<Event> rows;
+        SeriesSet? series = null;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            rows = (await connection.QueryAsync<Event>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
+            if (version is { } v) series = await _series.GetAsync(v, filter, connection, ct);
+        }
+
+        var occurrences = new List<Occurrence>(take * 2);
+        foreach (var e in rows)
+            if (e.Recurrence is null) occurrences.Add(Occurrence.Single(e));
+        occurrences.Sort(ByPosition);
+        // No series occurrence after the take-th one-off can be on the page.
+        var cutoff = occurrences.Count >= take ? occurrences[take - 1].StartsAt : (DateTime?)null;
+        if (series is not null && cutoff is { } before && series.TryBetween(from, filter.After?.StartsAt, before, out var precomputed))
+        {
+            var added = 0;
+            foreach (var o in precomputed)
+            {
+                if ((filter.To is { } to && o.StartsAt >= to) || added == take) break;
+                if (filter.After is { } after && !after.IsBefore(o.StartsAt, o.Event.Id)) continue;
+                occurrences.Add(o);
+                added++;
+            }
+        }
+        else
+        {
+            var seriesRows = series is null ? rows.Where(e => e.Recurrence is not null)
+                : series.Events.Where(e => e.SeriesEndsAt is null || e.SeriesEndsAt > from);
+            foreach (var e in seriesRows)
+            foreach (var o in Occurrences.Expand(e, from, filter.To, filter.After, take))
+            {
+                if (cutoff is { } c && o.StartsAt > c) break;
+                occurrences.Add(o);
+            }
+        }
+        occurrences.Sort(ByPosition);
+        if (occurrences.Count > take) occurrences.RemoveRange(take, occurrences.Count - take);
+        return occurrences;
+    }
+
+    private static readonly Comparison<Occurrence> ByPosition = (a, b) =>
+        a.StartsAt != b.StartsAt ? a.StartsAt.CompareTo(b.StartsAt) : a.Event.Id.CompareTo(b.Event.Id);
+
+    /// <summary>
+    /// The list's SQL and parameters. One statement text per filter shape (which conditions are present), so
+    /// that with automatic preparation each shape is planned once; every condition compares a column with a
+    /// parameter the way its index expects, so the generic plan of each shape keeps the ordered index scan
+    /// (checked by ListPlanTests with plan_cache_mode=force_generic_plan). A new array filter belongs in
+    /// <see cref="FilterSql"/> like tags.
+    /// </summary>
+    public static (string Sql, DynamicParameters Parameters) ListCommand(EventFilter filter, DateTime from, bool includeSeries = true)
+    {
+        const int SparseLimit = 1000;
         var where = new FilterSql(filter);
         where.Parameters.Add("from", from);
-        where.Parameters.Add("take", take);
+        where.Parameters.Add("take", filter.Limit + 1);
         var window = filter.To is null ? "" : " and starts_at < @to";
         if (filter.To is { } to) where.Parameters.Add("to", to);
         var keyset = "";
@@ -147,33 +207,92 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             where.Parameters.Add("afterId", after.Id);
         }
 
+        if (!where.Selective)
+        {
+            var plain = $"""
+                (select {Columns} from events
+                  where moderation = 'published' and recurrence is null and not is_long
+                    and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Conditions}
+                  order by starts_at, id limit @take)
+                union all
+                (select {Columns} from events
+                  where moderation = 'published' and recurrence is null and is_long
+                    and ends_at > @from{window}{keyset}{where.Conditions}
+                  order by starts_at, id limit @take)
+                {(includeSeries ? $"""
+                union all
+                (select {Columns} from events
+                  where moderation = 'published' and recurrence is not null
+                    and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
+                """ : "")}
+                """;
+            return (plain, where.Parameters);
+        }
+
+        // Tags, organizer or q: rare values are best found through GIN and sorted, common ones by walking the
+        // ordered index. Up to SparseLimit matches come through GIN; only when there are more does the walk run,
+        // and then matches are dense enough that it stops early. Either way no branch sorts more than SparseLimit rows.
         var sql = $"""
+            with candidates as materialized (
+                (select id from events
+                  where moderation = 'published' and recurrence is null and not is_long
+                    and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Conditions}
+                  limit {SparseLimit + 1})
+                union all
+                (select id from events
+                  where moderation = 'published' and recurrence is null and is_long
+                    and ends_at > @from{window}{keyset}{where.Conditions}
+                  limit {SparseLimit + 1})),
+            sparse as (select count(*) <= {SparseLimit} as yes from candidates)
+            (select {Columns} from events
+              where id in (select id from candidates) and (select yes from sparse)
+              order by starts_at, id limit @take)
+            union all
             (select {Columns} from events
               where moderation = 'published' and recurrence is null and not is_long
-                and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Conditions}
+                and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.WalkConditions}
+                and not (select yes from sparse)
               order by starts_at, id limit @take)
             union all
             (select {Columns} from events
               where moderation = 'published' and recurrence is null and is_long
-                and ends_at > @from{window}{keyset}{where.Conditions}
+                and ends_at > @from{window}{keyset}{where.WalkConditions}
+                and not (select yes from sparse)
               order by starts_at, id limit @take)
+            {(includeSeries ? $"""
             union all
             (select {Columns} from events
               where moderation = 'published' and recurrence is not null
                 and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
+            """ : "")}
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<Event>(new CommandDefinition(sql, where.Parameters, cancellationToken: ct));
-        return rows
-            .SelectMany(e => Occurrences.Expand(e, from, filter.To, filter.After, take))
-            .OrderBy(o => o.StartsAt).ThenBy(o => o.Event.Id)
-            .Take(take)
-            .ToList();
+        return (sql, where.Parameters);
+    }
+
+    /// <summary>Every published series matching the filter's conditions and window end (the window start is
+    /// applied in memory): what <see cref="SeriesCache"/> keeps per data version.</summary>
+    internal static (string Sql, DynamicParameters Parameters) SeriesCommand(EventFilter filter)
+    {
+        var where = new FilterSql(filter);
+        var window = "";
+        if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
+        return ($"""
+            select {Columns} from events
+             where moderation = 'published' and recurrence is not null{window}{where.Conditions}
+            """, where.Parameters);
     }
 
     /// <summary>Published events (not expanded) that have an occurrence ending after <paramref name="from"/>:
     /// what a feed lists, each series once with its RRULE.</summary>
     public async Task<IReadOnlyList<Event>> ListForFeedAsync(EventFilter filter, DateTime from, CancellationToken ct)
+    {
+        var (sql, parameters) = FeedCommand(filter, from);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<Event>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>The feed's SQL and parameters: like <see cref="ListCommand"/>, one statement text per filter shape.</summary>
+    public static (string Sql, DynamicParameters Parameters) FeedCommand(EventFilter filter, DateTime from)
     {
         var where = new FilterSql(filter);
         where.Parameters.Add("from", filter.From ?? from);
@@ -184,8 +303,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
              where moderation = 'published' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
              order by starts_at, id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<Event>(new CommandDefinition(sql, where.Parameters, cancellationToken: ct))).AsList();
+        return (sql, where.Parameters);
     }
 
     public Task<IReadOnlyList<FacetCount>> TagsAsync(CancellationToken ct) => FacetAsync(TagsFacet, ct);
@@ -228,25 +346,52 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return p;
     }
 
-    /// <summary>The filter's conditions other than the window, as SQL with parameters (never concatenated values).</summary>
+    /// <summary>The filter's conditions other than the window, as SQL with parameters (never concatenated values).
+    /// <see cref="Conditions"/> uses the indexable operators; <see cref="WalkConditions"/> is the same test with the
+    /// GIN-indexed ones (<see cref="Selective"/>) wrapped so that a generic plan walks the ordered index instead
+    /// (migration 0006). A new array condition (like tags) goes in both, and counts as selective.</summary>
     internal sealed class FilterSql
     {
         public DynamicParameters Parameters { get; } = new();
         public string Conditions { get; }
+        public string WalkConditions { get; }
+        public bool Selective { get; }
 
         public FilterSql(EventFilter filter)
         {
             var sql = new System.Text.StringBuilder();
+            var walk = new System.Text.StringBuilder();
+            void Both(string condition) { sql.Append(condition); walk.Append(condition); }
             // One kind as plain equality, so the (kind, starts_at, id) index also gives the order.
-            if (filter.Kinds.Count == 1) { sql.Append(" and kind = @kind"); Parameters.Add("kind", filter.Kinds[0]); }
-            if (filter.Kinds.Count > 1) { sql.Append(" and kind = any(@kinds)"); Parameters.Add("kinds", filter.Kinds.ToArray()); }
-            if (filter.Tags.Count > 0) { sql.Append(" and tags && @tags"); Parameters.Add("tags", filter.Tags.ToArray()); }
-            if (filter.Languages.Count > 0) { sql.Append(" and (lower(language) = any(@languages) or split_part(lower(language), '-', 1) = any(@languages))"); Parameters.Add("languages", filter.Languages.ToArray()); }
-            if (filter.Organizer is not null) { sql.Append(" and organizers @> array[@organizer]::text[]"); Parameters.Add("organizer", filter.Organizer); }
-            if (filter.Country is not null) { sql.Append(" and country = @country"); Parameters.Add("country", filter.Country); }
-            if (filter.Online is { } online) { sql.Append(" and online = @online"); Parameters.Add("online", online); }
-            if (filter.TextQuery is { } tsquery) { sql.Append(" and search @@ to_tsquery('simple', @tsquery)"); Parameters.Add("tsquery", tsquery); }
+            if (filter.Kinds.Count == 1) { Both(" and kind = @kind"); Parameters.Add("kind", filter.Kinds[0]); }
+            if (filter.Kinds.Count > 1) { Both(" and kind = any(@kinds)"); Parameters.Add("kinds", filter.Kinds.ToArray()); }
+            if (filter.Country is not null) { Both(" and country = @country"); Parameters.Add("country", filter.Country); }
+            if (filter.Online is { } online) { Both(" and online = @online"); Parameters.Add("online", online); }
+            // A primary tag matches its regional forms (fr matches fr-BE); not GIN-indexed, so a plain condition like country.
+            if (filter.Languages.Count > 0) { Both(" and (lower(language) = any(@languages) or split_part(lower(language), '-', 1) = any(@languages))"); Parameters.Add("languages", filter.Languages.ToArray()); }
+            if (filter.Tags.Count > 0)
+            {
+                sql.Append(" and tags && @tags");
+                walk.Append(" and calendar_walk_overlaps(tags, @tags)");
+                Parameters.Add("tags", filter.Tags.ToArray());
+                Selective = true;
+            }
+            if (filter.Organizer is not null)
+            {
+                sql.Append(" and organizers @> array[@organizer]::text[]");
+                walk.Append(" and calendar_walk_contains(organizers, @organizer)");
+                Parameters.Add("organizer", filter.Organizer);
+                Selective = true;
+            }
+            if (filter.TextQuery is { } tsquery)
+            {
+                sql.Append(" and search @@ to_tsquery('simple', @tsquery)");
+                walk.Append(" and calendar_walk_matches(search, @tsquery)");
+                Parameters.Add("tsquery", tsquery);
+                Selective = true;
+            }
             Conditions = sql.ToString();
+            WalkConditions = walk.ToString();
         }
     }
 }

@@ -56,7 +56,7 @@ public static class Occurrences
         var searchFrom = LocalDateTime.FromDateTime(lowerBound).Minus(span).PlusDays(-2);
 
         var count = 0;
-        foreach (var localStart in Recurrence.LocalStarts(e.Recurrence, firstLocal, e.AllDay, zone, searchFrom))
+        foreach (var localStart in RuleExpander.LocalStarts(e.Recurrence, firstLocal, e.AllDay, zone, searchFrom))
         {
             var localEnd = localStart + span;
             DateTime startsAt, endsAt;

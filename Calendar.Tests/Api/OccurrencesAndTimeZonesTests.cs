@@ -34,7 +34,7 @@ public sealed class OccurrencesAndTimeZonesTests : AppFixture
             var items = await Items($"from={year}-07-01&to={year}-08-31&q=persons");
             Assert.That(items, Has.Length.EqualTo(1), $"year {year}");
             Assert.That(items[0].GetProperty("occurrence").GetProperty("startsOn").GetString(), Is.EqualTo($"{year}-07-30"));
-            Assert.That(items[0].GetProperty("startsOn").GetString(), Is.EqualTo("2014-07-30"), "the event keeps its first date");
+            Assert.That(items[0].GetProperty("series").GetProperty("startsOn").GetString(), Is.EqualTo("2014-07-30"), "the series keeps its first date");
         }
         Assert.That(await Items("from=2013-01-01&to=2014-06-30&q=persons"), Is.Empty, "nothing before the series starts");
     }

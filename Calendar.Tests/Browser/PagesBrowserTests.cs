@@ -229,6 +229,25 @@ public sealed class PagesBrowserTests
     }
 
     [Test]
+    public async Task The_widget_shows_each_world_day_on_its_coming_date_not_the_year_the_series_began()
+    {
+        var (page, _) = await NewPageAsync();
+        await using var host = await StaticHost.StartAsync($"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>
+            <script src="{Url("/embed.js")}"></script>
+            <calendar-events id="days" kind="world-day" limit="5" locale="en"></calendar-events>
+            </body></html>
+            """);
+        await page.GotoAsync(host.Address);
+        await page.Locator("#days li").First.WaitForAsync(new() { Timeout = 15_000 });
+        var dates = await page.Locator("#days time").EvaluateAllAsync<string[]>("ts => ts.map(t => t.getAttribute('datetime'))");
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        Assert.That(dates, Has.Length.EqualTo(5));
+        Assert.That(dates, Is.All.GreaterThanOrEqualTo(yesterday), "upcoming world days show this or next year's date");
+        Assert.That(dates, Is.Ordered);
+    }
+
+    [Test]
     public async Task A_hostile_title_renders_as_text_on_every_page_and_runs_nothing()
     {
         var (page, dialogs) = await NewPageAsync();
