@@ -100,9 +100,9 @@ public sealed class ListCacheTests : AppFixture
         await using (var connection = await App.OpenDatabaseAsync())
         await using (var command = new NpgsqlCommand("""
             set session_replication_role = replica;
-            insert into events (id, title, kind, all_day, starts_local, ends_local, time_zone, starts_at, ends_at, tags)
+            insert into events (id, title, kind, all_day, starts_local, ends_local, time_zone, starts_at, ends_at, tags, published_at)
             values (gen_random_uuid(), 'Hidden webinar', 'webinar', false, '2032-06-04 10:00', '2032-06-04 11:00', 'Europe/Brussels',
-                    '2032-06-04 08:00Z', '2032-06-04 09:00Z', '{memory-list}');
+                    '2032-06-04 08:00Z', '2032-06-04 09:00Z', '{memory-list}', now());
             """, connection))
             await command.ExecuteNonQueryAsync();
 
