@@ -35,7 +35,7 @@ ensure_postgres_installed() {
 # Runs a command as the cluster's owner.
 as_pg_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")  # from /: the postgres user may not enter the current directory
   else
     "$@"
   fi
@@ -124,7 +124,7 @@ EOF
       if output="$(as_pg_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "-p $port" start 2>&1)"; then break; fi
       # Someone took the port between the check and the start: try another one; any other failure is final.
       if [ "$attempt" -lt 3 ] && tail -n 5 "$log" 2>/dev/null | grep -q "could not bind\|Address already in use"; then continue; fi
-      pg_start_failed "$(echo "$output" | grep -v '^waiting\|^\.*$' | head -n 3 | tr '\n' ' ')(cluster in $data, port $port)" "$log"
+      pg_start_failed "$(echo "$output" | grep -v '^waiting\|^\.*$\|^Examine' | head -n 3 | tr '\n' ' ')(cluster in $data, port $port)" "$log"
       return 1
     done
   fi
