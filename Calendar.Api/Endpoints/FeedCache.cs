@@ -34,6 +34,20 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
     private readonly ConcurrentDictionary<string, Lazy<Task<RenderedFeed?>>> _rendering = new(StringComparer.Ordinal);
+    // The newest rendering of each feed, whatever its version, without expiry: what subscribers get while the
+    // database is out of reach. Bounded in bytes like the main cache (mostly the same objects).
+    private readonly MemoryCache _last = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
+
+    /// <summary>Remembers <paramref name="feed"/> as the newest rendering of <paramref name="feedKey"/> (feed and base URL).</summary>
+    public void RememberLast(string feedKey, RenderedFeed feed)
+    {
+        if (feed.Tag.Length == 0) return;
+        if (_last.TryGetValue(feedKey, out RenderedFeed? known) && (ReferenceEquals(known, feed) || known!.LastModified > feed.LastModified)) return;
+        _last.Set(feedKey, feed, new MemoryCacheEntryOptions { Size = feed.Identity.Length + feed.Identity.Length / 3 + 256 });
+    }
+
+    /// <summary>The newest rendering this instance served for <paramref name="feedKey"/>, if any.</summary>
+    public RenderedFeed? Last(string feedKey) => _last.TryGetValue(feedKey, out RenderedFeed? feed) ? feed : null;
 
     /// <summary>The cached feed, or the one <paramref name="render"/> makes; concurrent requests for the same
     /// key share one rendering, which no single request can cancel (each waiter stops waiting on its own token).
@@ -62,5 +76,9 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
         }
     }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _last.Dispose();
+    }
 }

@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidator<EventInput>, EventInputValidator>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<DatabaseSetup>();
+        services.AddSingleton<DatabaseAvailability>();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -79,6 +80,7 @@ public static class ServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseDatabaseGate();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -87,15 +89,16 @@ public static class ServiceCollectionExtensions
     }
 }
 
-/// <summary>Migrations and the one-time sample load, run before the service accepts requests.</summary>
+/// <summary>Migrations and the one-time sample load, run before the service accepts requests; when the database
+/// is not there yet, the service starts anyway and runs them when it appears (<see cref="DatabaseAvailability"/>).</summary>
 public sealed class DatabaseSetup(IConfiguration configuration, IOptions<CalendarOptions> options, NpgsqlDataSource dataSource,
-    ILogger<DatabaseSetup> logger)
+    DatabaseAvailability availability, ILogger<DatabaseSetup> logger)
 {
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) => availability.SetUpAsync(async stopping =>
     {
         if (options.Value.MigrateOnStart) Migrate();
-        if (options.Value.LoadSampleData) await SampleData.LoadOnceAsync(dataSource, logger, ct);
-    }
+        if (options.Value.LoadSampleData) await SampleData.LoadOnceAsync(dataSource, logger, stopping);
+    }, ct);
 
     public void Migrate()
     {
