@@ -63,6 +63,8 @@ public static class ServiceCollectionExtensions
             .WithExposedHeaders("ETag", "Last-Modified")));
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        // Every unready poll would be an error line for the whole outage; DatabaseAvailability logs it once.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
