@@ -25,8 +25,8 @@ ensure_database "$pgport" "$cluster.password" calendar
 dotnet build "$REPO/Calendar.Api" -c Release -nologo -v q >/dev/null
 port="$(free_pg_port)"
 SERVICE="http://127.0.0.1:$port"
-ConnectionStrings__Calendar="${CALENDAR_PG_URL/Database=postgres/Database=calendar}" Logging__LogLevel__Default=Warning \
-  dotnet "$REPO/Calendar.Api/bin/Release/net10.0/Calendar.Api.dll" --urls "$SERVICE" >"$work/service.log" 2>&1 &
+(cd "$REPO/Calendar.Api" && ConnectionStrings__Calendar="${CALENDAR_PG_URL/Database=postgres/Database=calendar}" \
+  exec dotnet "$REPO/Calendar.Api/bin/Release/net10.0/Calendar.Api.dll" --urls "$SERVICE") >"$work/service.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "$SERVICE/health/ready" 2>/dev/null && break; sleep 0.5; done
 
@@ -66,5 +66,6 @@ cmp -s "$work/before.ics" "$work/after.ics" && echo "Feed bytes after the outage
 back="$(awk -v t="$started" '$1 > t && $2 == "200" {print $1; exit}' "$work/poll.txt")"
 echo "API answered 200 again $(echo "$back - $started" | bc) s after PostgreSQL was started"
 echo "Statuses seen by the poller: $(awk '{print $2}' "$work/poll.txt" | sort | uniq -c | tr '\n' ' ')"
-echo "Service log lines by level: $(grep -o '"LogLevel":"[A-Za-z]*"' "$work/service.log" | sort | uniq -c | tr '\n' ' ')"
+echo "Service log lines by level: $(grep -oE '^(info|warn|fail|crit):|"LogLevel":"[A-Za-z]*"' "$work/service.log" | sort | uniq -c | tr '\n' ' ')"
+cp "$work/service.log" /tmp/calendar-outage-service.log && echo "Service log: /tmp/calendar-outage-service.log"
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
