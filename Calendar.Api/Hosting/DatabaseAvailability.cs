@@ -48,9 +48,29 @@ public sealed class DatabaseAvailability(NpgsqlDataSource dataSource, ILogger<Da
         return false;
     }
 
-    /// <summary>Records an outage that a request or background task met, and starts probing for the database's return.</summary>
+    /// <summary>Whether the server itself is gone (refused, broken or unanswered connection, shutdown), as opposed
+    /// to one slow statement or a busy pool, which fail that request only.</summary>
+    public static bool IsConnectionLoss(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03";
+                case NpgsqlException when e.Message.StartsWith("Failed to connect", StringComparison.Ordinal):
+                case System.Net.Sockets.SocketException or IOException:
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Records an outage that a request or background task met, and starts probing for the database's
+    /// return; a failure that is not a lost connection (<see cref="IsConnectionLoss"/>) is not an outage.</summary>
     public void ReportOutage(Exception exception)
     {
+        if (!IsConnectionLoss(exception)) return;
         lock (_gate)
         {
             if (_down) return;
