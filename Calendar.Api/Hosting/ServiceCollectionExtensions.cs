@@ -82,8 +82,8 @@ public static class ServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
-        app.UseDatabaseGate();
         app.UseCors();
+        app.UseDatabaseGate(); // after CORS, so a partner page's script can read the 503
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -53,8 +53,8 @@ public static class Unavailable
 
     public static async Task WriteAsync(HttpContext context)
     {
+        // Nothing was written yet: the gate answers before the endpoint, the exception handler after clearing it.
         var response = context.Response;
-        response.Clear();
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         response.Headers.RetryAfter = DatabaseAvailability.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers.CacheControl = "no-store";

@@ -114,6 +114,11 @@ public sealed class OutageTests
             await AssertUnavailableProblem(await _anonymous.GetAsync("/api/events"), "GET /api/events");
             await AssertUnavailableProblem(await _anonymous.GetAsync($"/api/events/{_eventId}"), "GET /api/events/{id}");
             await AssertUnavailableProblem(await _anonymous.GetAsync("/api/tags"), "GET /api/tags");
+            var crossOrigin = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+            crossOrigin.Headers.Add("Origin", "https://partner.example.org");
+            var fromPartner = await _anonymous.SendAsync(crossOrigin);
+            await AssertUnavailableProblem(fromPartner, "GET /api/events from a partner's page");
+            Assert.That(fromPartner.Headers.Contains("Access-Control-Allow-Origin"), Is.True, "a partner page's script can read the 503");
             await AssertUnavailableProblem(await _moderator.PostJsonAsync("/api/events", EventBuilder.Timed("Written during the outage")), "POST /api/events");
             await AssertUnavailableProblem(await _moderator.PutAsJsonAsync($"/api/events/{_eventId}", EventBuilder.Timed("Edited during the outage")), "PUT /api/events/{id}");
             await AssertUnavailableProblem(await _moderator.PostAsync($"/api/events/{_eventId}/cancel", null), "POST cancel");
