@@ -1,5 +1,5 @@
-using Calendar.Api.Hosting;
 using System.Collections.Concurrent;
+using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Npgsql;
 
