@@ -80,6 +80,7 @@ public sealed class FeedVersions(FeedStore store, NpgsqlDataSource dataSource, T
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 Forget();
                 _listening = true;
+                availability.ReportAnswer();
                 if (lost) logger.LogInformation("Feed version listener is listening again");
                 lost = false;
                 delay = TimeSpan.FromSeconds(1);
