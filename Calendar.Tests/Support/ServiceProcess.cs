@@ -68,7 +68,7 @@ public sealed class ServiceProcess : IDisposable
 
     private async Task WaitUntilReadyAsync(TimeSpan within)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < within)
         {
@@ -77,7 +77,7 @@ public sealed class ServiceProcess : IDisposable
             {
                 if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
             }
-            catch (HttpRequestException) { }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { } // not listening yet, or slow on a busy machine
             await Task.Delay(100);
         }
         throw new TimeoutException($"The service was not ready within {within}:\n{Output}");
