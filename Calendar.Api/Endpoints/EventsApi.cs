@@ -124,7 +124,7 @@ public static class EventsApi
     }
 
     private static async Task<IResult> Create(HttpContext context, JsonBody body, IValidator<EventInput> validator,
-        EventStore store, ModerationStore audit, CancellationToken ct)
+        EventStore store, CancellationToken ct)
     {
         var read = await body.ReadAsync<EventInput>(context.Request);
         if (read.Problem is not null) return read.Problem;
@@ -132,14 +132,13 @@ public static class EventsApi
         if (errors is not null) return Problems.Validation(errors);
 
         var caller = Caller.From(context.User);
-        var created = await store.InsertAsync(draft!, caller.IsModerator ? "published" : "pending", caller.AccountId, ct);
-        await audit.LogAsync(created.Id, context.User.ToActor(), ModerationStore.Actions.Created, null, ct);
+        var created = await store.InsertAsync(draft!, caller.IsModerator ? "published" : "pending", caller.AccountId, context.User.ToActor(), ct);
         context.Response.Headers.ETag = created.ETag;
         return TypedResults.Created($"/api/events/{created.Id}", EventJson.From(created, includePrivate: true));
     }
 
     private static async Task<IResult> Replace(Guid id, HttpContext context, JsonBody body, IValidator<EventInput> validator,
-        EventStore store, ModerationStore audit, CancellationToken ct)
+        EventStore store, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
             return BadIfMatch;
@@ -148,24 +147,21 @@ public static class EventsApi
         var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: false, ct);
         if (errors is not null) return Problems.Validation(errors);
 
-        var result = await store.ReplaceAsync(id, draft!, Caller.From(context.User).Scope, expected, ct);
-        if (result.Outcome == WriteOutcome.Done) await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Edited, null, ct);
+        var result = await store.ReplaceAsync(id, draft!, Caller.From(context.User).Scope, expected, context.User.ToActor(), ct);
         return WriteResponse(context, result);
     }
 
-    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore store, ModerationStore audit, CancellationToken ct)
+    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore store, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
             return BadIfMatch;
-        var result = await store.CancelAsync(id, Caller.From(context.User).Scope, expected, ct);
-        if (result.Outcome == WriteOutcome.Done) await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Cancelled, null, ct);
+        var result = await store.CancelAsync(id, Caller.From(context.User).Scope, expected, context.User.ToActor(), ct);
         return WriteResponse(context, result);
     }
 
-    private static async Task<IResult> Delete(Guid id, HttpContext context, EventStore store, ModerationStore audit, CancellationToken ct)
+    private static async Task<IResult> Delete(Guid id, HttpContext context, EventStore store, CancellationToken ct)
     {
-        if (!await store.DeleteAsync(id, ct)) return Problems.NotFound("event");
-        await audit.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Deleted, null, ct);
+        if (!await store.DeleteAsync(id, context.User.ToActor(), ct)) return Problems.NotFound("event");
         return TypedResults.NoContent();
     }
 

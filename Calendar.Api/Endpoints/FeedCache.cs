@@ -5,7 +5,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Calendar.Api.Endpoints;
 
 /// <summary>A rendered feed: its bytes, validators, and compressed forms made once on first demand.</summary>
-public sealed class RenderedFeed(byte[] identity, string tag, DateTime lastModified)
+public sealed class RenderedFeed(byte[] identity, string tag, DateTime lastModified, string contentType = "text/calendar; charset=utf-8")
 {
     private byte[]? _gzip, _brotli;
 
@@ -13,6 +13,8 @@ public sealed class RenderedFeed(byte[] identity, string tag, DateTime lastModif
     /// <summary>Opaque part of the ETag; each encoding appends its own suffix.</summary>
     public string Tag { get; } = tag;
     public DateTime LastModified { get; } = lastModified;
+    /// <summary>iCalendar, RSS or Atom: kept with the bytes, so the last version served in an outage keeps its type.</summary>
+    public string ContentType { get; } = contentType;
 
     public byte[] Gzip => _gzip ??= Compress(Identity, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true));
     public byte[] Brotli => _brotli ??= Compress(Identity, s => new BrotliStream(s, CompressionLevel.Optimal, leaveOpen: true));
@@ -34,6 +36,20 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
     private readonly ConcurrentDictionary<string, Lazy<Task<RenderedFeed?>>> _rendering = new(StringComparer.Ordinal);
+    // The newest rendering of each feed, whatever its version, without expiry: what subscribers get while the
+    // database is out of reach. Bounded in bytes like the main cache (mostly the same objects).
+    private readonly MemoryCache _last = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
+
+    /// <summary>Remembers <paramref name="feed"/> as the newest rendering of <paramref name="feedKey"/> (feed and base URL).</summary>
+    public void RememberLast(string feedKey, RenderedFeed feed)
+    {
+        if (feed.Tag.Length == 0) return;
+        if (_last.TryGetValue(feedKey, out RenderedFeed? known) && (ReferenceEquals(known, feed) || known!.LastModified > feed.LastModified)) return;
+        _last.Set(feedKey, feed, new MemoryCacheEntryOptions { Size = feed.Identity.Length + feed.Identity.Length / 3 + 256 });
+    }
+
+    /// <summary>The newest rendering this instance served for <paramref name="feedKey"/>, if any.</summary>
+    public RenderedFeed? Last(string feedKey) => _last.TryGetValue(feedKey, out RenderedFeed? feed) ? feed : null;
 
     /// <summary>The cached feed, or the one <paramref name="render"/> makes; concurrent requests for the same
     /// key share one rendering, which no single request can cancel (each waiter stops waiting on its own token).
@@ -62,5 +78,9 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
         }
     }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _last.Dispose();
+    }
 }

@@ -42,7 +42,7 @@ public static class FeedEndpoints
     }
 
     private static async Task<IResult> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
-        IOptions<CalendarOptions> options, CancellationToken ct)
+        IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
         // Subscribers repeat the same URL for years: remember what each query string means (bounded).
         var raw = context.Request.QueryString.Value ?? "";
@@ -55,17 +55,28 @@ public static class FeedEndpoints
             Filters[raw] = known;
         }
         var (filter, key) = known;
-        var state = await versions.CurrentAsync(null, ct);
-        return await Serve(context, feeds, cache, state, key, BaseUrl(context, options), null,
-            async (baseUrl, renderCt) => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, renderCt),
-                new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
-            ct);
+        var baseUrl = BaseUrl(context, options);
+        return await OrLastVersion(context, cache, availability, key, baseUrl, null, true, async () =>
+        {
+            var state = await versions.CurrentAsync(null, ct);
+            return await Serve(context, feeds, cache, state, key, baseUrl, null,
+                async (baseUrl, renderCt) => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, renderCt),
+                    new FeedHeader(FeedTitle.For(filter), FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
+                ct);
+        });
     }
 
     private static async Task<IResult> NamedFeed(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
-        IOptions<CalendarOptions> options, CancellationToken ct)
+        IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
         if (slug.Length > 60) return Problems.NotFound("feed");
+        return await OrLastVersion(context, cache, availability, $"n:{slug}", BaseUrl(context, options), $"{slug}.ics", true,
+            () => NamedFeedFromDatabase(slug, context, versions, feeds, events, cache, options, ct));
+    }
+
+    private static async Task<IResult> NamedFeedFromDatabase(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events,
+        FeedCache cache, IOptions<CalendarOptions> options, CancellationToken ct)
+    {
         var state = await versions.CurrentAsync(slug, ct);
         if (state.Feed is not { } feed) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no feed '{slug}'.");
         var saved = "saved:" + feed.Filter;
@@ -86,14 +97,52 @@ public static class FeedEndpoints
     }
 
     private static async Task<IResult> SingleEvent(Guid id, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
-        IOptions<CalendarOptions> options, CancellationToken ct)
+        IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
-        var state = await versions.CurrentAsync(null, ct);
-        return await Serve(context, feeds, cache, state, $"e:{id:N}", BaseUrl(context, options), $"{id:D}.ics", async (baseUrl, renderCt) =>
+        var baseUrl = BaseUrl(context, options);
+        return await OrLastVersion(context, cache, availability, $"e:{id:N}", baseUrl, $"{id:D}.ics", false, async () =>
         {
-            var e = await events.FindAsync(id, renderCt);
-            return e is null || e.Moderation != "published" ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
-        }, ct, inline: false);
+            var state = await versions.CurrentAsync(null, ct);
+            return await Serve(context, feeds, cache, state, $"e:{id:N}", baseUrl, $"{id:D}.ics", async (baseUrl, renderCt) =>
+            {
+                var e = await events.FindAsync(id, renderCt);
+                return e is null || e.Moderation != "published" ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
+            }, ct, inline: false);
+        });
+    }
+
+    /// <summary>Serves the feed from the database; while that is out of reach, the last version this instance
+    /// rendered, with its own validators, so subscribed calendars neither error nor empty. A feed this instance
+    /// never rendered gets a 503 with Retry-After.</summary>
+    internal static async Task<IResult> OrLastVersion(HttpContext context, FeedCache cache, DatabaseAvailability availability, string key,
+        string baseUrl, string? fileName, bool inline, Func<Task<IResult>> serve)
+    {
+        if (availability.Available)
+        {
+            try
+            {
+                return await serve();
+            }
+            catch (Exception ex) when (DatabaseAvailability.IsOutage(ex))
+            {
+                availability.ReportOutage(ex);
+            }
+        }
+        if (cache.Last($"{key}|{baseUrl}") is not { } last) return new UnavailableResult();
+        context.Response.Headers.CacheControl = CacheControl;
+        context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
+        if (NotModified(context.Request, last.Tag, last.LastModified))
+        {
+            context.Response.Headers.ETag = ETag(last.Tag, ChooseEncoding(context.Request));
+            context.Response.Headers.LastModified = last.LastModified.ToString("R", CultureInfo.InvariantCulture);
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return Write(context, last, fileName, inline);
+    }
+
+    private sealed class UnavailableResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => Unavailable.WriteAsync(httpContext);
     }
 
     private static IcsOptions Options(string baseUrl) => new() { BaseUrl = baseUrl };
@@ -125,14 +174,22 @@ public static class FeedEndpoints
             if (bytes is null) return null;
             // Cache only what belongs to the version the validators name; a write during rendering means
             // these bytes may mix both, so they are served once but not remembered under this tag.
-            return await feeds.VersionAsync(CancellationToken.None) == state.Version ? new RenderedFeed(bytes, tag, lastModified) : new RenderedFeed(bytes, "", lastModified);
+            return await feeds.VersionAsync(CancellationToken.None) == state.Version ? new RenderedFeed(bytes, tag, lastModified, contentType) : new RenderedFeed(bytes, "", lastModified, contentType);
         }, ct);
         if (feed is null)
         {
             response.Headers.CacheControl = "no-cache"; // it may be published any minute
             return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "There is no published event with this id.");
         }
+        cache.RememberLast($"{key}|{baseUrl}", feed);
+        return Write(context, feed, fileName, inline);
+    }
 
+    private static IResult Write(HttpContext context, RenderedFeed feed, string? fileName, bool inline)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var lastModified = feed.LastModified;
         var encoding = ChooseEncoding(request);
         var body = encoding switch { "br" => feed.Brotli, "gzip" => feed.Gzip, _ => feed.Identity };
         if (feed.Tag.Length > 0)
@@ -147,7 +204,7 @@ public static class FeedEndpoints
         if (encoding is not null) response.Headers.ContentEncoding = encoding;
         response.Headers.ContentDisposition = $"{(inline ? "inline" : "attachment")}; filename=\"{fileName ?? "events.ics"}\"";
         if (!inline) response.Headers["X-Robots-Tag"] = "noindex";
-        return new BytesResult(body, contentType);
+        return new BytesResult(body, feed.ContentType);
     }
 
     /// <summary>If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); any representation of the same

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Npgsql;
 
@@ -11,7 +12,8 @@ namespace Calendar.Api.Endpoints;
 /// a lost connection, past a few seconds, or when the day changes, it reads the row again. The database stays
 /// the only source of truth: every instance derives the same validators from it.
 /// </summary>
-public sealed class FeedVersions(FeedStore store, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<FeedVersions> logger)
+public sealed class FeedVersions(FeedStore store, NpgsqlDataSource dataSource, TimeProvider clock, DatabaseAvailability availability,
+    ILogger<FeedVersions> logger)
     : BackgroundService
 {
     public const string Channel = "calendar_version";
@@ -63,33 +65,55 @@ public sealed class FeedVersions(FeedStore store, NpgsqlDataSource dataSource, T
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // An outage is not an error here: feeds serve their last version meanwhile. Reconnect with backoff (no storm
+        // of connection attempts), log the loss once and the return once.
+        var delay = TimeSpan.FromSeconds(1);
+        var lost = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!availability.SetUp) throw new WaitingForSetUp();
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, _) => Forget();
                 await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 Forget();
                 _listening = true;
+                availability.ReportAnswer();
+                if (lost) logger.LogInformation("Feed version listener is listening again");
+                lost = false;
+                delay = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
+            catch (WaitingForSetUp)
+            {
+            }
+            catch (Exception ex) when (DatabaseAvailability.IsOutage(ex))
+            {
+                availability.ReportOutage(ex);
+                if (!lost) logger.LogWarning("Feed version listener lost its connection ({Reason}); retrying with backoff", ex.Message);
+                lost = true;
+            }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Feed version listener lost its connection; feeds read the version from the database until it is back");
+                logger.LogWarning(ex, "Feed version listener failed; feeds read the version from the database until it is back");
+                lost = true;
             }
             finally
             {
                 _listening = false;
                 Forget();
             }
-            try { await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken); }
+            try { await Task.Delay(delay, stoppingToken); }
             catch (OperationCanceledException) { return; }
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, DatabaseAvailability.MaxProbeInterval.Ticks));
         }
     }
+
+    private sealed class WaitingForSetUp : Exception;
 }

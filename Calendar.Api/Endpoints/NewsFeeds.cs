@@ -22,29 +22,34 @@ public static class NewsFeeds
     {
         feeds.MapMethods("/feeds/events.rss", methods,
                 (HttpContext context, FeedVersions versions, FeedStore store, EventArchive archive, FeedCache cache, TimeProvider clock,
-                    IOptions<CalendarOptions> options, CancellationToken ct) => Serve(context, versions, store, archive, cache, clock, options, atom: false, ct))
+                    IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct) => Serve(context, versions, store, archive, cache, clock, options, availability, atom: false, ct))
             .WithSummary("RSS 2.0: the most recently published events, newest first; takes the filters of /feeds/events.ics");
         feeds.MapMethods("/feeds/events.atom", methods,
                 (HttpContext context, FeedVersions versions, FeedStore store, EventArchive archive, FeedCache cache, TimeProvider clock,
-                    IOptions<CalendarOptions> options, CancellationToken ct) => Serve(context, versions, store, archive, cache, clock, options, atom: true, ct))
+                    IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct) => Serve(context, versions, store, archive, cache, clock, options, availability, atom: true, ct))
             .WithSummary("Atom 1.0: the most recently published events, newest first; takes the filters of /feeds/events.ics");
         return feeds;
     }
 
     private static async Task<IResult> Serve(HttpContext context, FeedVersions versions, FeedStore store, EventArchive archive, FeedCache cache,
-        TimeProvider clock, IOptions<CalendarOptions> options, bool atom, CancellationToken ct)
+        TimeProvider clock, IOptions<CalendarOptions> options, DatabaseAvailability availability, bool atom, CancellationToken ct)
     {
         var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
         if (parsed.Filter is not { } filter) return Problems.Validation(parsed.Errors);
-        var state = await versions.CurrentAsync(null, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var extension = atom ? "atom" : "rss";
         // The day is part of the key (and so of the ETag): a series is announced by its next occurrence.
         var key = $"{extension}:{now:yyyyMMdd}:{filter.CanonicalQuery()}";
-        return await FeedEndpoints.Serve(context, store, cache, state, key, FeedEndpoints.BaseUrl(context, options), $"events.{extension}",
-            async (baseUrl, renderCt) => Render(await archive.RecentlyPublishedAsync(filter, state.WindowStart, MaxItems, renderCt), filter, baseUrl,
-                $"{baseUrl}/feeds/events.{extension}{filter.ToQueryString()}", atom, now, state.LastModified),
-            ct, inline: true, contentType: atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8");
+        var baseUrl = FeedEndpoints.BaseUrl(context, options);
+        // Like the .ics feeds, news readers keep getting this instance's last rendering while the database is out of reach.
+        return await FeedEndpoints.OrLastVersion(context, cache, availability, key, baseUrl, $"events.{extension}", true, async () =>
+        {
+            var state = await versions.CurrentAsync(null, ct);
+            return await FeedEndpoints.Serve(context, store, cache, state, key, baseUrl, $"events.{extension}",
+                async (baseUrl, renderCt) => Render(await archive.RecentlyPublishedAsync(filter, state.WindowStart, MaxItems, renderCt), filter, baseUrl,
+                    $"{baseUrl}/feeds/events.{extension}{filter.ToQueryString()}", atom, now, state.LastModified),
+                ct, inline: true, contentType: atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8");
+        });
     }
 
     public static byte[] Render(IReadOnlyList<PublishedEvent> events, EventFilter filter, string baseUrl, string selfUrl, bool atom, DateTime now,

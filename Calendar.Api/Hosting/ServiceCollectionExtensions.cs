@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidator<EventInput>, EventInputValidator>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<DatabaseSetup>();
+        services.AddSingleton<DatabaseAvailability>();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -65,6 +66,8 @@ public static class ServiceCollectionExtensions
             .WithExposedHeaders("ETag", "Last-Modified")));
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        // Every unready poll would be an error line for the whole outage; DatabaseAvailability logs it once.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
@@ -85,6 +88,7 @@ public static class ServiceCollectionExtensions
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseCors();
+        app.UseDatabaseGate(); // after CORS, so a partner page's script can read the 503
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -92,15 +96,16 @@ public static class ServiceCollectionExtensions
     }
 }
 
-/// <summary>Migrations and the one-time sample load, run before the service accepts requests.</summary>
+/// <summary>Migrations and the one-time sample load, run before the service accepts requests; when the database
+/// is not there yet, the service starts anyway and runs them when it appears (<see cref="DatabaseAvailability"/>).</summary>
 public sealed class DatabaseSetup(IConfiguration configuration, IOptions<CalendarOptions> options, NpgsqlDataSource dataSource,
-    ILogger<DatabaseSetup> logger)
+    DatabaseAvailability availability, ILogger<DatabaseSetup> logger)
 {
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) => availability.SetUpAsync(async stopping =>
     {
         if (options.Value.MigrateOnStart) Migrate();
-        if (options.Value.LoadSampleData) await SampleData.LoadOnceAsync(dataSource, logger, ct);
-    }
+        if (options.Value.LoadSampleData) await SampleData.LoadOnceAsync(dataSource, logger, stopping);
+    }, ct);
 
     public void Migrate()
     {

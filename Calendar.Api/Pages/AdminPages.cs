@@ -112,19 +112,17 @@ public static class AdminPages
         };
     }
 
-    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore events, ModerationStore moderation, CancellationToken ct)
+    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore events, CancellationToken ct)
     {
-        var result = await events.CancelAsync(id, Caller.From(context.User).Scope, null, ct);
+        var result = await events.CancelAsync(id, Caller.From(context.User).Scope, null, context.User.ToActor(), ct);
         if (result.Outcome == WriteOutcome.NotFound) return NotFound();
         if (result.Outcome == WriteOutcome.Forbidden) return Forbidden();
-        await moderation.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Cancelled, null, ct);
         return Pages.SeeOther($"/admin/events/{id}?done=cancelled");
     }
 
-    private static async Task<IResult> Delete(Guid id, HttpContext context, EventStore events, ModerationStore moderation, CancellationToken ct)
+    private static async Task<IResult> Delete(Guid id, HttpContext context, EventStore events, CancellationToken ct)
     {
-        if (!await events.DeleteAsync(id, ct)) return NotFound();
-        await moderation.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Deleted, null, ct);
+        if (!await events.DeleteAsync(id, context.User.ToActor(), ct)) return NotFound();
         return Pages.SeeOther("/admin?done=deleted");
     }
 
@@ -146,7 +144,7 @@ public static class AdminPages
         if (errors is not null)
             return await EditPage(context, antiforgery, events, e!, form, EventForm.ByField(errors), expected ?? e!.Revision, 400, ct);
 
-        var result = await events.ReplaceAsync(id, draft!, Caller.From(context.User).Scope, expected, ct);
+        var result = await events.ReplaceAsync(id, draft!, Caller.From(context.User).Scope, expected, context.User.ToActor(), ct);
         switch (result.Outcome)
         {
             case WriteOutcome.NotFound: return NotFound();
@@ -156,7 +154,6 @@ public static class AdminPages
                     new Dictionary<string, List<string>> { ["title"] = ["Someone changed this event while you were editing it. Open it again to see their change."] },
                     expected ?? e!.Revision, StatusCodes.Status409Conflict, ct);
         }
-        await moderation.LogAsync(id, context.User.ToActor(), ModerationStore.Actions.Edited, null, ct);
         return Pages.SeeOther($"/admin/events/{id}?done=saved");
     }
 

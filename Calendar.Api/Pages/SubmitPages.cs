@@ -80,7 +80,7 @@ public static class SubmitPages
         long? expected = long.TryParse(context.Request.Form["revision"], out var r) ? r : e.Revision;
         // Pending is re-checked through the revision: an approval in between raises it, and the write then fails.
         var result = e.Revision == expected
-            ? await events.ReplaceAsync(e.Id, draft!, EventScope.Moderator, expected, ct)
+            ? await events.ReplaceAsync(e.Id, draft!, EventScope.Moderator, expected, Actor.Submitter, ct)
             : new WriteResult(WriteOutcome.Stale);
         if (result.Outcome != WriteOutcome.Done)
         {
@@ -90,7 +90,6 @@ public static class SubmitPages
                 new Dictionary<string, List<string>> { ["title"] = ["The submission changed while you were editing it (perhaps it was reviewed). Check it below and save again."] },
                 status: StatusCodes.Status409Conflict, ct: ct);
         }
-        await moderation.LogAsync(e.Id, Actor.Submitter, ModerationStore.Actions.Edited, null, ct);
         return Pages.SeeOther($"/submissions/{token}?saved=1");
     }
 

@@ -61,6 +61,17 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return (await InsertAsync(connection, null, draft, moderation, ownerId, id ?? Guid.CreateVersion7(), ct))!;
     }
 
+    /// <summary>Inserts an event and its "created" audit row in one transaction.</summary>
+    public async Task<Event> InsertAsync(EventDraft draft, string moderation, Guid? ownerId, Actor actor, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var created = (await InsertAsync(connection, transaction, draft, moderation, ownerId, Guid.CreateVersion7(), ct))!;
+        await ModerationStore.LogAsync(connection, transaction, created.Id, actor, ModerationStore.Actions.Created, null, ct);
+        await transaction.CommitAsync(ct);
+        return created;
+    }
+
     /// <summary>Inserts on a caller's connection and transaction; null when the id exists already.</summary>
     internal static Task<Event?> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, EventDraft draft,
         string moderation, Guid? ownerId, Guid id, CancellationToken ct)
@@ -77,7 +88,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     /// <summary>Replaces an event's content. The conditions sit in the WHERE so two writers cannot both win;
     /// the outcome then tells 404, 403 and 412 apart.</summary>
-    public async Task<WriteResult> ReplaceAsync(Guid id, EventDraft draft, EventScope scope, long? expectedRevision, CancellationToken ct)
+    public async Task<WriteResult> ReplaceAsync(Guid id, EventDraft draft, EventScope scope, long? expectedRevision, Actor actor, CancellationToken ct)
     {
         const string sql = $"""
             update events set
@@ -88,11 +99,11 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             where id = @Id and (@AnyOwner or owner_id = @OwnerId) and (@Expected::bigint is null or revision = @Expected)
             returning {Columns}
             """;
-        return await WriteAsync(id, scope, expectedRevision, sql,
-            Parameters(draft, new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }), ct);
+        return await WriteAsync(id, scope, sql,
+            Parameters(draft, new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }), actor, ModerationStore.Actions.Edited, ct);
     }
 
-    public async Task<WriteResult> CancelAsync(Guid id, EventScope scope, long? expectedRevision, CancellationToken ct)
+    public async Task<WriteResult> CancelAsync(Guid id, EventScope scope, long? expectedRevision, Actor actor, CancellationToken ct)
     {
         const string sql = $"""
             update events set
@@ -103,21 +114,37 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             where id = @Id and (@AnyOwner or owner_id = @OwnerId) and (@Expected::bigint is null or revision = @Expected)
             returning {Columns}
             """;
-        return await WriteAsync(id, scope, expectedRevision, sql,
-            new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }, ct);
+        return await WriteAsync(id, scope, sql,
+            new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }, actor, ModerationStore.Actions.Cancelled, ct);
     }
 
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct)
+    /// <summary>Deletes an event and writes its "deleted" audit row in the same transaction.</summary>
+    public async Task<bool> DeleteAsync(Guid id, Actor actor, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("delete from events where id = @id", new { id }, cancellationToken: ct)) > 0;
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition("delete from events where id = @id", new { id }, transaction, cancellationToken: ct)) == 0)
+            return false;
+        await ModerationStore.LogAsync(connection, transaction, id, actor, ModerationStore.Actions.Deleted, null, ct);
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
-    private async Task<WriteResult> WriteAsync(Guid id, EventScope scope, long? expectedRevision, string sql, object args, CancellationToken ct)
+    /// <summary>Runs an update and, when it changed the event, writes its audit row in the same transaction, so an
+    /// acknowledged change always has its record and a crash leaves neither.</summary>
+    private async Task<WriteResult> WriteAsync(Guid id, EventScope scope, string sql, object args, Actor actor, string action, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var updated = await connection.QuerySingleOrDefaultAsync<Event>(new CommandDefinition(sql, args, cancellationToken: ct));
-        if (updated is not null) return new WriteResult(WriteOutcome.Done, updated);
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            var updated = await connection.QuerySingleOrDefaultAsync<Event>(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
+            if (updated is not null)
+            {
+                await ModerationStore.LogAsync(connection, transaction, id, actor, action, null, ct);
+                await transaction.CommitAsync(ct);
+                return new WriteResult(WriteOutcome.Done, updated);
+            }
+        }
 
         var current = await connection.QuerySingleOrDefaultAsync<(Guid? OwnerId, long Revision)?>(new CommandDefinition(
             "select owner_id, revision from events where id = @id", new { id }, cancellationToken: ct));

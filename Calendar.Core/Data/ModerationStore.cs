@@ -115,13 +115,8 @@ public sealed class ModerationStore(NpgsqlDataSource dataSource)
         return (ReviewOutcome.Done, updated);
     }
 
-    public async Task LogAsync(Guid eventId, Actor actor, string action, string? reason, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await LogAsync(connection, null, eventId, actor, action, reason, ct);
-    }
-
-    private static Task LogAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid eventId, Actor actor, string action,
+    /// <summary>Writes an audit row inside the caller's transaction (the change's own).</summary>
+    internal static Task LogAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid eventId, Actor actor, string action,
         string? reason, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             "insert into moderation_log (event_id, actor_id, actor, action, reason) values (@eventId, @actorId, @actor, @action, @reason)",

@@ -47,6 +47,11 @@ public sealed class CalendarApp : WebApplicationFactory<Program>
         return app;
     }
 
+    /// <summary>A new app on a database the caller created (e.g. an empty one); the app drops it when disposed.
+    /// Unlike <see cref="StartAsync"/> the host is not started yet: the first request or <c>Server</c> starts it.</summary>
+    public static CalendarApp On(string connectionString, IDictionary<string, string?>? settings = null) =>
+        new(connectionString, settings);
+
     /// <summary>A second app instance on the same database, as behind a load balancer. Disposing it leaves the
     /// database to the first instance.</summary>
     public CalendarApp AnotherInstance(IDictionary<string, string?>? settings = null)

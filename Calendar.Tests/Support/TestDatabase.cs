@@ -42,6 +42,15 @@ public sealed class TestDatabase
         return ConnectionStringFor(name);
     }
 
+    /// <summary>A new database with nothing in it, not even the schema; returns its connection string.</summary>
+    public static async Task<string> CreateEmptyAsync()
+    {
+        var name = $"calendar_test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
+        await ExecuteAsync($"drop database if exists \"{name}\" with (force)");
+        await ExecuteAsync($"create database \"{name}\"");
+        return ConnectionStringFor(name);
+    }
+
     public static async Task DropAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
