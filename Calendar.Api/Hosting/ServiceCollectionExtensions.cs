@@ -70,6 +70,7 @@ public static class ServiceCollectionExtensions
                 context.Configuration.GetValue<long?>($"{CalendarOptions.Section}:MaxRequestBodyBytes") ?? new CalendarOptions().MaxRequestBodyBytes;
         });
         builder.AddAccounts();
+        builder.AddImport();
         return builder;
     }
 
