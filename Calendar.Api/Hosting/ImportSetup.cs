@@ -1,5 +1,6 @@
 using Calendar.Core.Data;
 using Calendar.Core.Import;
+using System.Net;
 using FluentValidation;
 
 namespace Calendar.Api.Hosting;
@@ -12,8 +13,9 @@ public static class ImportSetup
         var services = builder.Services;
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section)
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.PollInterval >= TimeSpan.FromMilliseconds(100) && o.Timeout > TimeSpan.Zero
-                           && o.MaxBytes > 0 && o.MaxRedirects >= 0 && o.MaxVanishShare is >= 0 and <= 1,
-                "Calendar__Import__: Interval (at least 1 second), PollInterval, Timeout, MaxBytes, MaxRedirects and MaxVanishShare (0–1) must be sensible.")
+                           && o.MaxBytes > 0 && o.MaxRedirects >= 0 && o.MaxVanishShare is >= 0 and <= 1
+                && (o.AllowedNetworks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(n => IPNetwork.TryParse(n, out _)),
+                "Calendar__Import__: Interval (at least 1 second), PollInterval, Timeout, MaxBytes, MaxRedirects, MaxVanishShare (0–1) and AllowedNetworks (CIDR list) must be sensible.")
             .ValidateOnStart();
         services.AddSingleton<SourceStore>();
         services.AddSingleton<ImportStore>();

@@ -24,10 +24,13 @@ public sealed class FeedFetcher : IDisposable
 {
     private readonly ImportOptions _options;
     private readonly HttpClient _client;
+    private readonly IPNetwork[] _allowedNetworks;
 
     public FeedFetcher(IOptions<ImportOptions> options)
     {
         _options = options.Value;
+        _allowedNetworks = (_options.AllowedNetworks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(IPNetwork.Parse).ToArray();
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -143,7 +146,7 @@ public sealed class FeedFetcher : IDisposable
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, ct);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-        var allowed = _options.AllowPrivateNetworks ? addresses : addresses.Where(a => AddressRules.IsPublic(a)).ToArray();
+        var allowed = addresses.Where(Allowed).ToArray();
         if (allowed.Length == 0)
             throw new RefusedAddressException(
                 $"Refused to connect to {host} ({addresses[0]}): the address is on a {AddressRules.Describe(addresses[0])} network, " +
@@ -157,7 +160,7 @@ public sealed class FeedFetcher : IDisposable
             {
                 await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct);
                 // Check what was really connected to, not only what was asked for.
-                if (!_options.AllowPrivateNetworks && socket.RemoteEndPoint is IPEndPoint remote && !AddressRules.IsPublic(remote.Address))
+                if (socket.RemoteEndPoint is IPEndPoint remote && !Allowed(remote.Address))
                 {
                     socket.Dispose();
                     throw new RefusedAddressException($"Refused: {host} led to {remote.Address}, a {AddressRules.Describe(remote.Address)} address.");
@@ -172,6 +175,10 @@ public sealed class FeedFetcher : IDisposable
         }
         throw last!;
     }
+
+    private bool Allowed(IPAddress address) =>
+        _options.AllowPrivateNetworks || AddressRules.IsPublic(address)
+        || _allowedNetworks.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address));
 
     private static T? Find<T>(Exception ex) where T : Exception
     {

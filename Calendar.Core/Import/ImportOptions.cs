@@ -17,6 +17,10 @@ public sealed class ImportOptions
     /// <summary>Allow loopback, private, link-local and multicast addresses (intranets, tests).</summary>
     public bool AllowPrivateNetworks { get; set; }
 
+    /// <summary>Private networks allowed one by one (CIDR, comma-separated, e.g. "10.20.0.0/16"), for a partner on an
+    /// intranet without opening every private address.</summary>
+    public string? AllowedNetworks { get; set; }
+
     /// <summary>A whole fetch, redirects included, must finish within this.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
