@@ -10,7 +10,15 @@ using Npgsql;
 namespace Calendar.Core.Data;
 
 /// <summary>What the queue shows about an imported event: where it came from and what it may duplicate.</summary>
-public sealed record ImportNote(Guid EventId, Guid SourceId, string SourceName, Guid? DuplicateOf, string? DuplicateTitle, string[] LocalFields);
+public sealed class ImportNote
+{
+    public Guid EventId { get; init; }
+    public Guid SourceId { get; init; }
+    public string SourceName { get; init; } = "";
+    public Guid? DuplicateOf { get; init; }
+    public string? DuplicateTitle { get; init; }
+    public string[] LocalFields { get; init; } = [];
+}
 
 /// <summary>
 /// Applies one reading of a source's feed to the events, in one transaction with the run's report and the audit
