@@ -82,7 +82,9 @@ public static class IcsFeedReader
             timezones = new Dictionary<string, RawComponent>(StringComparer.Ordinal);
             foreach (var tz in calendar.Children.Where(c => c.Name == "VTIMEZONE"))
             {
-                if (tz.Value("TZID") is { } id) timezones.TryAdd(id.Trim(), tz);
+                // The TZID property is TEXT, so Outlook escapes the commas of its display names there but not in
+                // the TZID parameters that refer to it.
+                if (tz.Value("TZID") is { } id) timezones.TryAdd(id.Trim().Replace("\\,", ",").Replace("\\;", ";").Replace("\\\\", "\\"), tz);
             }
             zoneCache.Clear();
             calendarZoneName = calendar.Value("X-WR-TIMEZONE")?.Trim();
@@ -674,7 +676,7 @@ public static class IcsFeedReader
                     var oEnd = End(o, oStart);
                     // An override counts where it now takes place; one moved out of the horizon is left out like
                     // any occurrence there.
-                    if (!InWindow(oStart) && !InWindow(oEnd)) continue;
+                    if (!InWindow(oStart)) continue;
                     var exdated = excluded.Any(x => Excludes(x, id!));
                     Add(Build(o, oStart, oEnd, null, null, id, exdated));
                 }

@@ -54,7 +54,24 @@ public static partial class ZoneNames
         if (n.Equals("Coordinated Universal Time", StringComparison.OrdinalIgnoreCase)
             || n.Equals("Greenwich Mean Time", StringComparison.OrdinalIgnoreCase)) return Tzdb["UTC"];
         if (DisplayName().Match(n) is { Success: true } display) return FromDisplayName(display, at);
-        return null;
+        return FromCityList(n, at);
+    }
+
+    /// <summary>"Amsterdam, Belgrade, Berlin, Brussels, …" (an Outlook display name without its offset): unambiguous
+    /// when every city is a known zone and they all keep the same clock through the year.</summary>
+    private static DateTimeZone? FromCityList(string name, Instant at)
+    {
+        var parts = Separators().Split(name).Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+        if (parts.Count < 2) return null;
+        var zones = new List<DateTimeZone>();
+        foreach (var part in parts)
+        {
+            if (!Cities.TryGetValue(part, out var id)) return null;
+            zones.Add(Tzdb[id]);
+        }
+        var year = at.InUtc().Year;
+        var samples = Enumerable.Range(1, 12).Select(month => Instant.FromUtc(year, month, 1, 0, 0)).ToList();
+        return zones.All(z => samples.All(i => z.GetUtcOffset(i) == zones[0].GetUtcOffset(i))) ? zones[0] : null;
     }
 
     /// <summary>A TZID that only states an offset ("UTC+02:00", "GMT-0500", "+01:00"): it means that fixed offset.</summary>
