@@ -20,7 +20,7 @@ public static class ImportSetup
         services.AddSingleton<SourceStore>();
         services.AddSingleton<ImportStore>();
         services.AddSingleton<FeedFetcher>();
-        services.AddSingleton<IFeedReader, InterimFeedReader>();
+        services.AddSingleton<IFeedReader, IcsReader>();
         services.AddSingleton<IValidator<SourceInput>, SourceInputValidator>();
         services.AddSingleton<Importer>();
         services.AddHostedService<ImportScheduler>();

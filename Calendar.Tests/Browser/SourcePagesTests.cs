@@ -65,7 +65,7 @@ public sealed class SourcePagesTests
         const string hostile = "<img src=x onerror=alert(1)>Partner \"NGO\" & co";
         _server.Serve("/hostile.ics", Ics.Calendar(
             new Ics.Item("h1@partner.example", "<script>alert('title')</script> Hostile webinar", "20310602T100000", "20310602T110000"),
-            new Ics.Item("h2@partner.example", new string('y', 250), "20310603T100000", "20310603T110000")));
+            new Ics.Item("h2@partner.example", "", "20310603T100000", "20310603T110000")));
         var (page, problems) = await SignedInAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Partner feeds" }).ClickAsync();
@@ -90,7 +90,7 @@ public sealed class SourcePagesTests
         var report = await page.Locator(".runs li").First.InnerTextAsync();
         Assert.That(report, Does.Contain("ok").And.Contain("1 created").And.Contain("1 skipped"));
         await page.GetByText("Skipped events (1) and why").ClickAsync();
-        Assert.That(await page.Locator(".runs details").InnerTextAsync(), Does.Contain("h2@partner.example").And.Contain("200 characters"));
+        Assert.That(await page.Locator(".runs details").InnerTextAsync(), Does.Contain("h2@partner.example").And.Contain("no title"));
         await Support.Browser.ScreenshotAsync(page, "admin-source-report");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
@@ -138,7 +138,7 @@ public sealed class SourcePagesTests
     public async Task The_source_pages_have_no_serious_accessibility_violations()
     {
         var items = Ics.Weekly("axe", 5);
-        _server.Serve("/axe.ics", Ics.Calendar([.. items, new Ics.Item("bad@partner.example", new string('z', 230), "20310601T100000", "20310601T110000")]));
+        _server.Serve("/axe.ics", Ics.Calendar([.. items, new Ics.Item("bad@partner.example", "", "20310601T100000", "20310601T110000")]));
         using var api = Api();
         var created = await api.PostAsJsonAsync("/api/sources", new { name = "Audited partner", url = _server.Url("/axe.ics"), organizer = "KOK" });
         var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();

@@ -244,13 +244,13 @@ public sealed class SourceLifecycleTests
     {
         var (id, path) = await AddSourceAsync();
         var items = Ics.Weekly("skip", 2);
-        _server.Serve(path, Ics.Calendar(items[0], items[1] with { Title = new string('x', 250) }));
+        _server.Serve(path, Ics.Calendar(items[0], items[1] with { Title = "" }));
         var report = await RunAsync(id);
         AssertCounts(report, "ok", created: 1);
         var skipped = report.GetProperty("skipped");
         Assert.That(skipped.GetArrayLength(), Is.EqualTo(1));
         Assert.That(skipped[0].GetProperty("uid").GetString(), Is.EqualTo(items[1].Uid));
-        Assert.That(skipped[0].GetProperty("reason").GetString(), Does.Contain("200 characters"));
+        Assert.That(skipped[0].GetProperty("reason").GetString(), Does.Contain("no title"));
     }
 
     [Test]
@@ -277,12 +277,13 @@ public sealed class SourceLifecycleTests
         _server.Serve(path, Ics.Calendar(
             new Ics.Item("vienna@partner.example", "Vienna morning briefing", "20310310T090000", "20310310T100000"),
             new Ics.Item("utc@partner.example", "UTC evening call", "20310311T180000Z", "20310311T190000Z", TzId: null),
-            new Ics.Item("ny@partner.example", "New York side event", "20310312T090000", "20310312T100000", TzId: "America/New_York")));
+            new Ics.Item("ny@partner.example", "New York side event", "20310312T090000", "20310312T100000", TzId: "America/New_York"),
+            new Ics.Item("outlook@partner.example", "Outlook zone meeting", "20310313T090000", "20310313T100000", TzId: "W. Europe Standard Time")));
         await RunAsync(id);
-        foreach (var uid in new[] { "vienna@partner.example", "utc@partner.example", "ny@partner.example" })
+        foreach (var uid in new[] { "vienna@partner.example", "utc@partner.example", "ny@partner.example", "outlook@partner.example" })
             await ApproveAsync(await EventIdAsync(id, uid));
 
-        var list = await (await _app.Anonymous().GetAsync("/api/events?from=2031-03-10&to=2031-03-13")).JsonAsync();
+        var list = await (await _app.Anonymous().GetAsync("/api/events?from=2031-03-10&to=2031-03-14")).JsonAsync();
         var starts = list.GetProperty("items").EnumerateArray()
             .ToDictionary(e => e.GetProperty("title").GetString()!, e => e.GetProperty("startsAtUtc").GetDateTime());
         Assert.That(starts, Is.EquivalentTo(new Dictionary<string, DateTime>
@@ -290,15 +291,17 @@ public sealed class SourceLifecycleTests
             ["Vienna morning briefing"] = new(2031, 3, 10, 8, 0, 0, DateTimeKind.Utc),
             ["UTC evening call"] = new(2031, 3, 11, 18, 0, 0, DateTimeKind.Utc),
             ["New York side event"] = new(2031, 3, 12, 13, 0, 0, DateTimeKind.Utc),
+            ["Outlook zone meeting"] = new(2031, 3, 13, 8, 0, 0, DateTimeKind.Utc),
         }));
         // Both parsers of the feed tests (Ical.Net, and ical.js with the feed's own VTIMEZONEs) read the same instants.
-        var feed = await _app.Anonymous().GetByteArrayAsync("/feeds/events.ics?from=2031-03-10&to=2031-03-13");
+        var feed = await _app.Anonymous().GetByteArrayAsync("/feeds/events.ics?from=2031-03-10&to=2031-03-14");
         var parsed = await Feeds.Parsers.BothAsync(feed);
         Assert.That(parsed.Events.Select(e => (e.Summary, e.Start)), Is.EquivalentTo(new[]
         {
             ("Vienna morning briefing", "2031-03-10T08:00:00Z"),
             ("UTC evening call", "2031-03-11T18:00:00Z"),
             ("New York side event", "2031-03-12T13:00:00Z"),
+            ("Outlook zone meeting", "2031-03-13T08:00:00Z"),
         }));
     }
 
