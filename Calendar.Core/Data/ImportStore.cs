@@ -114,8 +114,10 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
             var now_ = ImportFields.Of(current);
             var local = ImportFields.Names.Where(f => stored.TryGetValue(f, out var s) && now_[f] != s).ToArray();
             var merged = ImportFields.KeepLocal(draft with { ContactEmail = current.ContactEmail }, current, local);
-            var requeue = current.Moderation == "rejected";
-            var changed = ImportFields.Hash(ImportFields.Of(merged)) != ImportFields.Hash(now_) || requeue;
+            // A rejected event the source changed goes back to the queue; one the source cancelled stays rejected.
+            var requeue = current.Moderation == "rejected" && merged.Status != "cancelled";
+            var changed = (current.Moderation != "rejected" || requeue)
+                          && (ImportFields.Hash(ImportFields.Of(merged)) != ImportFields.Hash(now_) || requeue);
             if (changed)
             {
                 await UpdateEventAsync(connection, transaction, current.Id, merged, requeue ? "pending" : current.Moderation, ct);

@@ -240,6 +240,23 @@ public sealed class SourceLifecycleTests
     }
 
     [Test]
+    public async Task A_rejected_event_the_source_cancels_stays_rejected_and_out_of_the_queue()
+    {
+        var (id, path) = await AddSourceAsync();
+        var items = Ics.Weekly("reject-cancel", 4);
+        _server.Serve(path, Ics.Calendar(items));
+        await RunAsync(id);
+        var eventId = await EventIdAsync(id, items[0].Uid);
+        await _moderator.PostJsonAsync($"/api/moderation/{eventId}/reject", new { reason = "Off topic." });
+
+        var before = await _app.SnapshotAsync();
+        _server.Serve(path, Ics.Calendar([items[0] with { Status = "CANCELLED" }, .. items[1..]]));
+        AssertCounts(await RunAsync(id), "ok", unchanged: 4);
+        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+        Assert.That(await ScalarAsync<string>("select moderation from events where id = @id", eventId), Is.EqualTo("rejected"));
+    }
+
+    [Test]
     public async Task An_invalid_event_is_skipped_with_a_reason_and_the_others_import()
     {
         var (id, path) = await AddSourceAsync();
