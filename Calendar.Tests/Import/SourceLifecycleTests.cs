@@ -322,6 +322,55 @@ public sealed class SourceLifecycleTests
         }));
     }
 
+    [Test]
+    public async Task A_series_with_an_EXDATE_and_a_moved_occurrence_is_listed_exactly_as_the_source_means_it()
+    {
+        // Within the reader's expansion horizon: weekly from about two months ahead.
+        var (id, path) = await AddSourceAsync();
+        var first = DateTime.UtcNow.Date.AddDays(60);
+        string At(int week, int hour) => first.AddDays(7 * week).ToString("yyyyMMdd") + $"T{hour:00}0000";
+        var vienna = TimeZoneInfo.FindSystemTimeZoneById("Europe/Vienna");
+        DateTime Utc(int week, int hour) => DateTime.SpecifyKind(
+            TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(first.AddDays(7 * week).AddHours(hour), DateTimeKind.Unspecified), vienna), DateTimeKind.Utc);
+        _server.Serve(path, string.Join("\r\n",
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partner//Series//EN",
+            "BEGIN:VEVENT", "UID:series@partner.example", "DTSTAMP:20260101T000000Z",
+            $"DTSTART;TZID=Europe/Vienna:{At(0, 14)}", $"DTEND;TZID=Europe/Vienna:{At(0, 15)}",
+            "RRULE:FREQ=WEEKLY;COUNT=4", $"EXDATE;TZID=Europe/Vienna:{At(1, 14)}", "SUMMARY:Weekly helpline training", "END:VEVENT",
+            "BEGIN:VEVENT", "UID:series@partner.example", "DTSTAMP:20260101T000000Z",
+            $"RECURRENCE-ID;TZID=Europe/Vienna:{At(2, 14)}",
+            $"DTSTART;TZID=Europe/Vienna:{At(2, 16)}", $"DTEND;TZID=Europe/Vienna:{At(2, 17)}",
+            "SUMMARY:Weekly helpline training (later this week)", "END:VEVENT",
+            "END:VCALENDAR", ""));
+        var report = await RunAsync(id);
+        Assert.That(report.GetProperty("outcome").GetString(), Is.EqualTo("ok"), report.ToString());
+        await using (var connection = await _app.OpenDatabaseAsync())
+        await using (var command = new NpgsqlCommand("select event_id from imported_events where source_id = @s::uuid", connection))
+        {
+            command.Parameters.AddWithValue("s", id);
+            var ids = new List<Guid>();
+            await using (var reader = await command.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+            foreach (var eventId in ids) await ApproveAsync(eventId);
+        }
+
+        var list = await (await _app.Anonymous().GetAsync($"/api/events?from={first:yyyy-MM-dd}&to={first.AddDays(30):yyyy-MM-dd}")).JsonAsync();
+        var seen = list.GetProperty("items").EnumerateArray()
+            .Select(e => (e.GetProperty("title").GetString(), (e.TryGetProperty("occurrence", out var o) && o.ValueKind == JsonValueKind.Object
+                ? o : e).GetProperty("startsAtUtc").GetDateTime()))
+            .ToList();
+        Assert.That(seen, Is.EqualTo(new (string?, DateTime)[]
+        {
+            ("Weekly helpline training", Utc(0, 14)),
+            ("Weekly helpline training (later this week)", Utc(2, 16)),
+            ("Weekly helpline training", Utc(3, 14)),
+        }));
+
+        var before = await _app.SnapshotAsync();
+        AssertCounts(await RunAsync(id), "ok", unchanged: report.GetProperty("seen").GetInt32());
+        Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
+    }
+
     public enum Failure { Timeout, ServerError, HtmlPage, TwentyMegabytes, RedirectToLoopback }
 
     [TestCase(Failure.Timeout)]
