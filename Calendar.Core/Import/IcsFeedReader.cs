@@ -515,7 +515,7 @@ public static class IcsFeedReader
             }
             if (source is VTimeZoneRulesWithHints || source is FixedOffsetZone && !utcSource)
             {
-                var samples = instants.Concat(YearSamples(instants)).ToList();
+                var samples = instants.Concat(YearSamples(instants)).Concat(TransitionSamples(source, instants)).ToList();
                 foreach (var candidate in SearchOrder.Value)
                 {
                     if (Fits(candidate, samples)) return candidate;
@@ -523,6 +523,21 @@ public static class IcsFeedReader
             }
             // UTC always gives back the instants, though not the source's wall clock.
             return accept is null || accept(DateTimeZone.Utc) ? DateTimeZone.Utc : null;
+        }
+
+        // Both sides of each change of the VTIMEZONE in those years, so that a zone changing on the same days at
+        // another hour (Beirut against Bucharest) does not pass for it.
+        private static IEnumerable<Instant> TransitionSamples(SourceZone source, IEnumerable<Instant> instants)
+        {
+            if (source is not VTimeZoneRulesWithHints rules) yield break;
+            foreach (var year in instants.Select(i => i.InUtc().Year).Distinct())
+            {
+                foreach (var t in rules.Rules.Transitions(Instant.FromUtc(year, 1, 1, 0, 0), Instant.FromUtc(year, 12, 31, 23, 59)))
+                {
+                    yield return t - Duration.FromSeconds(1);
+                    yield return t;
+                }
+            }
         }
 
         private static IEnumerable<Instant> YearSamples(IEnumerable<Instant> instants)
@@ -759,6 +774,8 @@ public static class IcsFeedReader
     private sealed class VTimeZoneRulesWithHints : SourceZone
     {
         private readonly VTimeZoneRules rules;
+
+        public VTimeZoneRules Rules => rules;
 
         public VTimeZoneRulesWithHints(VTimeZoneRules rules, IReadOnlyList<DateTimeZone> hints)
         {

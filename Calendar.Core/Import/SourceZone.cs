@@ -118,6 +118,10 @@ public sealed class VTimeZoneRules : SourceZone
         }
     }
 
+    /// <summary>The instants, between two others, at which the offset changes.</summary>
+    public IEnumerable<Instant> Transitions(Instant from, Instant to) =>
+        transitions.Where(t => t.At >= from && t.At <= to && t.From != t.To).Select(t => t.At);
+
     public override Offset OffsetAt(Instant instant)
     {
         // Transitions are few (two a year), so a scan from the end is cheap and simple.
