@@ -182,7 +182,7 @@ public static class IcsFeedReader
             }
             var e = master.Event;
             var start = Start(master);
-            var recurring = RuleCount(master) > 0 || HasRecurrenceDates(e);
+            var recurring = RuleCount(master) > 0 || HasRecurrenceDates(master);
             if (!recurring)
             {
                 var replacement = overrides.FirstOrDefault(o => Same(RecurrenceMoment(o), start));
@@ -191,7 +191,7 @@ public static class IcsFeedReader
                 return;
             }
             var end = End(master, start);
-            if (overrides.Count == 0 && !HasExceptionDates(e) && !HasRecurrenceDates(e) && RuleCount(master) == 1
+            if (overrides.Count == 0 && !HasExceptionDates(master) && !HasRecurrenceDates(master) && RuleCount(master) == 1
                 && KeepAsSeries(master, start, end) is { } series)
             {
                 Add(series);
@@ -564,9 +564,37 @@ public static class IcsFeedReader
 
         // ---- series ----
 
-        private static bool HasExceptionDates(CalendarEvent e) => e.ExceptionDates.GetAllDates().Any();
+        private static bool HasExceptionDates(Parsed p) => p.Raw.Properties("EXDATE").Any(x => x.Value.Trim().Length > 0);
 
-        private static bool HasRecurrenceDates(CalendarEvent e) => e.RecurrenceDates.GetAllPeriods().Any();
+        private static bool HasRecurrenceDates(Parsed p) => p.Raw.Properties("RDATE").Any(x => x.Value.Trim().Length > 0);
+
+        /// <summary>The values of RDATE or EXDATE lines, read from the lines (several values, TZID, VALUE=DATE or
+        /// PERIOD, whose start counts); a value that cannot be read is left out with a note.</summary>
+        private List<Moment> Dates(Parsed p, string property, Moment? context)
+        {
+            var list = new List<Moment>();
+            foreach (var (parameters, value) in p.Raw.Properties(property))
+            {
+                var tzid = IcsText.Parameter(parameters, "TZID");
+                foreach (var raw in value.Split(','))
+                {
+                    var text = raw.Split('/')[0].Trim();
+                    if (text.Length == 0) continue;
+                    try
+                    {
+                        var date = text.Length == 8
+                            ? new CalDateTime(DateOnly.ParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture))
+                            : new CalDateTime(text, text.EndsWith('Z') ? null : tzid);
+                        list.Add(Resolve(date, context));
+                    }
+                    catch (Exception e) when (e is not ReadException)
+                    {
+                        Note($"{property} value \"{FeedText.Cut(text, 40)}\" of \"{FeedText.Line(p.Event.Summary, 80)}\" cannot be read and was ignored.");
+                    }
+                }
+            }
+            return list;
+        }
 
         /// <summary>The series as one stored event, when the model reproduces every occurrence of the horizon.</summary>
         private ImportedEvent? KeepAsSeries(Parsed master, Moment start, Moment end)
@@ -669,10 +697,13 @@ public static class IcsFeedReader
                     var count = 0;
                     try
                     {
-                        foreach (var occurrence in evaluated.GetOccurrences(from, new Ical.Net.Evaluation.EvaluationOptions { MaxUnmatchedIncrementsLimit = 5000 }))
+                        var options = new Ical.Net.Evaluation.EvaluationOptions { MaxUnmatchedIncrementsLimit = 5000 };
+                        // A DTSTART the rule does not produce is left out, as Ical.Net and ical.js do (RFC 5545
+                        // leaves that set undefined).
+                        var locals = evaluated.GetOccurrences(from, options)
+                            .Select(o => start.AllDay ? LocalDate.FromDateOnly(o.Period.StartTime.Date).AtMidnight() : LocalDateTime.FromDateTime(o.Period.StartTime.Value));
+                        foreach (var local in locals)
                         {
-                            var occurrenceStart = occurrence.Period.StartTime;
-                            var local = start.AllDay ? LocalDate.FromDateOnly(occurrenceStart.Date).AtMidnight() : LocalDateTime.FromDateTime(occurrenceStart.Value);
                             if (local > windowEndLocal.PlusDays(2)) break;
                             if (++count > 3000) { truncated = true; break; }
                             var moment = start.AllDay
@@ -692,13 +723,12 @@ public static class IcsFeedReader
                 results.Add(start);
             }
 
-            foreach (var period in e.RecurrenceDates.GetAllPeriods())
+            foreach (var moment in Dates(master, "RDATE", start))
             {
-                var moment = Resolve(period.StartTime, start);
-                if (start.AllDay && !moment.AllDay) moment = new Moment(true, moment.Local.Date, default, null);
-                if (InWindow(moment) && !results.Any(r => Same(r, moment))) results.Add(moment);
+                var m = start.AllDay && !moment.AllDay ? new Moment(true, moment.Local.Date, default, null) : moment;
+                if (InWindow(m) && !results.Any(r => Same(r, m))) results.Add(m);
             }
-            foreach (var exdate in withoutExceptions ? [] : e.ExceptionDates.GetAllDates().Select(d => Resolve(d)))
+            foreach (var exdate in withoutExceptions ? [] : Dates(master, "EXDATE", null))
             {
                 if (Match(exdate, results) is { } hit) results.Remove(hit);
                 else if (results.Where(r => r.Local.Date == exdate.Local.Date).ToList() is [var only])
