@@ -16,6 +16,8 @@ public static partial class FeedText
     public static string? Line(string? value, int max)
     {
         if (value is null) return null;
+        // WordPress (The Events Calendar) writes titles with HTML entities ("&#8211;", "&amp;").
+        if (Entity().IsMatch(value)) value = WebUtility.HtmlDecode(value);
         var text = Spaces().Replace(Clean(value, multiLine: false), " ").Trim();
         return text.Length == 0 ? null : Cut(text, max);
     }
@@ -147,7 +149,7 @@ public static partial class FeedText
     [GeneratedRegex(@"<li\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex ListItem();
 
-    [GeneratedRegex(@"</(p|div|li|h[1-6]|tr|table|ul|ol|blockquote|pre)\s*>|<(p|div|tr|hr|table|ul|ol|h[1-6])\b[^>]*>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"</(p|div|h[1-6]|tr|table|ul|ol|blockquote|pre)\s*>|<(p|div|tr|hr|table|ul|ol|h[1-6])\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex BlockEnd();
 
     [GeneratedRegex(@"<[^>]*>")]
@@ -156,6 +158,9 @@ public static partial class FeedText
     // Outlook's plain-text bodies write links as "text<https://…>".
     [GeneratedRegex(@"<(https?://[^>\s]+)>", RegexOptions.IgnoreCase)]
     private static partial Regex AngleLinks();
+
+    [GeneratedRegex(@"&(#[0-9]{2,6}|#x[0-9a-fA-F]{2,5}|amp|quot|apos|lt|gt|nbsp|ndash|mdash|rsquo|lsquo|rdquo|ldquo|hellip);")]
+    private static partial Regex Entity();
 
     [GeneratedRegex(@"[ \t\u00A0]+")]
     private static partial Regex Spaces();

@@ -131,17 +131,45 @@ public static class IcsFeedReader
             }
         }
 
+        // What the reader takes from a VEVENT; anything else (attachments, attendees, alarms, vendor X- properties)
+        // is ignored, so a line Ical.Net cannot parse there does not cost the event.
+        private static readonly HashSet<string> Used = new(StringComparer.OrdinalIgnoreCase)
+        {
+            "UID", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "RRULE", "RDATE", "EXDATE",
+            "RECURRENCE-ID", "STATUS", "SEQUENCE", "LAST-MODIFIED", "DTSTAMP", "ORGANIZER", "URL", "X-ALT-DESC",
+        };
+
         private static CalendarEvent Parse(RawComponent raw)
         {
-            var text = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//import//EN\r\n");
-            var clean = new RawComponent(raw.Name);
-            // A line that is not a property (a stray continuation, a pasted paragraph) would fail the whole event.
-            clean.Lines.AddRange(raw.Lines.Where(l => IcsText.Split(l) is not null));
-            clean.Children.AddRange(raw.Children.Where(c => c.Name != "VALARM"));
-            clean.WriteTo(text);
-            text.Append("END:VCALENDAR\r\n");
-            var calendar = Ical.Net.Calendar.Load(text.ToString()) ?? throw new InvalidOperationException("no calendar");
-            return calendar.Events.FirstOrDefault() ?? throw new InvalidOperationException("no VEVENT");
+            var lines = raw.Lines.Where(l => IcsText.Split(l) is { } p && Used.Contains(p.Name)).ToList();
+            for (var attempt = 0; ; attempt++)
+            {
+                var text = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//import//EN\r\nBEGIN:VEVENT\r\n");
+                foreach (var line in lines) text.Append(line).Append("\r\n");
+                text.Append("END:VEVENT\r\nEND:VCALENDAR\r\n");
+                try
+                {
+                    var calendar = Ical.Net.Calendar.Load(text.ToString()) ?? throw new InvalidOperationException("no calendar");
+                    return calendar.Events.FirstOrDefault() ?? throw new InvalidOperationException("no VEVENT");
+                }
+                catch (Exception e) when (attempt < 5 && Unparsed(e, lines) is { } bad && !Essential(bad))
+                {
+                    lines.Remove(bad);
+                }
+            }
+        }
+
+        private static bool Essential(string line) =>
+            IcsText.Split(line)?.Name.ToUpperInvariant() is "UID" or "DTSTART" or "RRULE" or "RECURRENCE-ID";
+
+        private static string? Unparsed(Exception e, List<string> lines)
+        {
+            const string marker = "Could not parse line: '";
+            var message = e.Message;
+            var at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at < 0) return null;
+            var line = message[(at + marker.Length)..].TrimEnd('\'', '.');
+            return lines.FirstOrDefault(l => l == line) ?? lines.FirstOrDefault(l => line.StartsWith(l, StringComparison.Ordinal) || l.StartsWith(line, StringComparison.Ordinal));
         }
 
         private void ReadGroup(Parsed? master, List<Parsed> overrides)
@@ -154,7 +182,7 @@ public static class IcsFeedReader
             }
             var e = master.Event;
             var start = Start(master);
-            var recurring = RuleCount(master) > 0 || HasRecurrenceDates(e);
+            var recurring = RuleCount(master) > 0 || HasRecurrenceDates(master);
             if (!recurring)
             {
                 var replacement = overrides.FirstOrDefault(o => Same(RecurrenceMoment(o), start));
@@ -163,7 +191,7 @@ public static class IcsFeedReader
                 return;
             }
             var end = End(master, start);
-            if (overrides.Count == 0 && !HasExceptionDates(e) && !HasRecurrenceDates(e) && RuleCount(master) == 1
+            if (overrides.Count == 0 && !HasExceptionDates(master) && !HasRecurrenceDates(master) && RuleCount(master) == 1
                 && KeepAsSeries(master, start, end) is { } series)
             {
                 Add(series);
@@ -317,7 +345,12 @@ public static class IcsFeedReader
                     if (!end.AllDay) end = end with { AllDay = true, Date = end.Local.Date.PlusDays(end.Local.TimeOfDay == LocalTime.Midnight ? 0 : 1) };
                     return end.Date <= start.Date ? start with { Date = start.Date.PlusDays(1) } : end;
                 }
-                if (end.Instant < start.Instant) throw new ReadException("The event ends (DTEND) before it starts (DTSTART).");
+                if (end.Instant < start.Instant)
+                {
+                    // The start is what people act on; an end before it is a slip, so it is replaced like a missing one.
+                    Note($"\"{FeedText.Line(p.Event.Summary, 80)}\" ends before it starts; it was given an end an hour after its start.");
+                    return DefaultEnd(start);
+                }
                 return end.Instant == start.Instant ? DefaultEnd(start) : end;
             }
             if (e.Duration is { } duration)
@@ -341,15 +374,37 @@ public static class IcsFeedReader
 
         private static Moment DefaultEnd(Moment start) => start with { Instant = start.Instant + Duration.FromHours(1) };
 
-#pragma warning disable CS0618 // RecurrenceIdentifier adds RANGE, which no producer we read relies on.
-        private Moment RecurrenceMoment(Parsed p) =>
-            Resolve(p.Event.RecurrenceId ?? throw new ReadException("Its RECURRENCE-ID cannot be read."));
-#pragma warning restore CS0618
+        // Read from the line itself: Ical.Net drops the value when RANGE=THISANDFUTURE is there, which is then
+        // read like a plain override (no producer we have seen relies on the range).
+        private Moment RecurrenceMoment(Parsed p)
+        {
+            var (parameters, value) = p.Raw.Property("RECURRENCE-ID") ?? throw new ReadException("Its RECURRENCE-ID cannot be read.");
+            try
+            {
+                var tzid = IcsText.Parameter(parameters, "TZID");
+                var text = value.Trim();
+                return Resolve(text.Length == 8
+                    ? new CalDateTime(DateOnly.ParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture))
+                    : new CalDateTime(text, text.EndsWith('Z') ? null : tzid));
+            }
+            catch (Exception e) when (e is not ReadException)
+            {
+                throw new ReadException($"Its RECURRENCE-ID \"{FeedText.Cut(value, 40)}\" cannot be read.");
+            }
+        }
 
         private static int RuleCount(Parsed p) => p.Raw.Properties("RRULE").Count();
 
+        /// <summary>Whether a RECURRENCE-ID or EXDATE names this occurrence. Producers mix value types (Exchange
+        /// writes an all-day series' RECURRENCE-ID as local midnight) and zones (an EXDATE in another TZID than the
+        /// series): a date matches by day, and a time that meets no occurrence exactly matches by wall clock.</summary>
         private static bool Same(Moment a, Moment b) =>
-            a.AllDay == b.AllDay && (a.AllDay ? a.Date == b.Date : a.Instant == b.Instant);
+            a.AllDay || b.AllDay ? a.Local.Date == b.Local.Date : a.Instant == b.Instant;
+
+        private static bool SameWallClock(Moment a, Moment b) => !a.AllDay && !b.AllDay && a.Local == b.Local;
+
+        private static Moment? Match(Moment id, IReadOnlyList<Moment> occurrences) =>
+            occurrences.FirstOrDefault(o => Same(id, o)) ?? occurrences.FirstOrDefault(o => SameWallClock(id, o));
 
         /// <summary>Resolves a DATE or DATE-TIME; <paramref name="context"/> gives an all-day start's dates to a
         /// DATE-TIME DTEND and a timed start's zone to a DATE.</summary>
@@ -460,7 +515,7 @@ public static class IcsFeedReader
             }
             if (source is VTimeZoneRulesWithHints || source is FixedOffsetZone && !utcSource)
             {
-                var samples = instants.Concat(YearSamples(instants)).ToList();
+                var samples = instants.Concat(YearSamples(instants)).Concat(TransitionSamples(source, instants)).ToList();
                 foreach (var candidate in SearchOrder.Value)
                 {
                     if (Fits(candidate, samples)) return candidate;
@@ -468,6 +523,21 @@ public static class IcsFeedReader
             }
             // UTC always gives back the instants, though not the source's wall clock.
             return accept is null || accept(DateTimeZone.Utc) ? DateTimeZone.Utc : null;
+        }
+
+        // Both sides of each change of the VTIMEZONE in those years, so that a zone changing on the same days at
+        // another hour (Beirut against Bucharest) does not pass for it.
+        private static IEnumerable<Instant> TransitionSamples(SourceZone source, IEnumerable<Instant> instants)
+        {
+            if (source is not VTimeZoneRulesWithHints rules) yield break;
+            foreach (var year in instants.Select(i => i.InUtc().Year).Distinct())
+            {
+                foreach (var t in rules.Rules.Transitions(Instant.FromUtc(year, 1, 1, 0, 0), Instant.FromUtc(year, 12, 31, 23, 59)))
+                {
+                    yield return t - Duration.FromSeconds(1);
+                    yield return t;
+                }
+            }
         }
 
         private static IEnumerable<Instant> YearSamples(IEnumerable<Instant> instants)
@@ -494,9 +564,37 @@ public static class IcsFeedReader
 
         // ---- series ----
 
-        private static bool HasExceptionDates(CalendarEvent e) => e.ExceptionDates.GetAllDates().Any();
+        private static bool HasExceptionDates(Parsed p) => p.Raw.Properties("EXDATE").Any(x => x.Value.Trim().Length > 0);
 
-        private static bool HasRecurrenceDates(CalendarEvent e) => e.RecurrenceDates.GetAllPeriods().Any();
+        private static bool HasRecurrenceDates(Parsed p) => p.Raw.Properties("RDATE").Any(x => x.Value.Trim().Length > 0);
+
+        /// <summary>The values of RDATE or EXDATE lines, read from the lines (several values, TZID, VALUE=DATE or
+        /// PERIOD, whose start counts); a value that cannot be read is left out with a note.</summary>
+        private List<Moment> Dates(Parsed p, string property, Moment? context)
+        {
+            var list = new List<Moment>();
+            foreach (var (parameters, value) in p.Raw.Properties(property))
+            {
+                var tzid = IcsText.Parameter(parameters, "TZID");
+                foreach (var raw in value.Split(','))
+                {
+                    var text = raw.Split('/')[0].Trim();
+                    if (text.Length == 0) continue;
+                    try
+                    {
+                        var date = text.Length == 8
+                            ? new CalDateTime(DateOnly.ParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture))
+                            : new CalDateTime(text, text.EndsWith('Z') ? null : tzid);
+                        list.Add(Resolve(date, context));
+                    }
+                    catch (Exception e) when (e is not ReadException)
+                    {
+                        Note($"{property} value \"{FeedText.Cut(text, 40)}\" of \"{FeedText.Line(p.Event.Summary, 80)}\" cannot be read and was ignored.");
+                    }
+                }
+            }
+            return list;
+        }
 
         /// <summary>The series as one stored event, when the model reproduces every occurrence of the horizon.</summary>
         private ImportedEvent? KeepAsSeries(Parsed master, Moment start, Moment end)
@@ -555,7 +653,7 @@ public static class IcsFeedReader
 
         /// <summary>The starts of the series within the horizon as the source means them: RRULEs expanded in the
         /// source's wall clock, RDATEs added, EXDATEs removed.</summary>
-        private List<Moment> SourceOccurrences(Parsed master, Moment start, Moment end, out bool truncated)
+        private List<Moment> SourceOccurrences(Parsed master, Moment start, Moment end, out bool truncated, bool withoutExceptions = false)
         {
             truncated = false;
             var e = master.Event;
@@ -599,10 +697,13 @@ public static class IcsFeedReader
                     var count = 0;
                     try
                     {
-                        foreach (var occurrence in evaluated.GetOccurrences(from, new Ical.Net.Evaluation.EvaluationOptions { MaxUnmatchedIncrementsLimit = 5000 }))
+                        var options = new Ical.Net.Evaluation.EvaluationOptions { MaxUnmatchedIncrementsLimit = 5000 };
+                        // A DTSTART the rule does not produce is left out, as Ical.Net and ical.js do (RFC 5545
+                        // leaves that set undefined).
+                        var locals = evaluated.GetOccurrences(from, options)
+                            .Select(o => start.AllDay ? LocalDate.FromDateOnly(o.Period.StartTime.Date).AtMidnight() : LocalDateTime.FromDateTime(o.Period.StartTime.Value));
+                        foreach (var local in locals)
                         {
-                            var occurrenceStart = occurrence.Period.StartTime;
-                            var local = start.AllDay ? LocalDate.FromDateOnly(occurrenceStart.Date).AtMidnight() : LocalDateTime.FromDateTime(occurrenceStart.Value);
                             if (local > windowEndLocal.PlusDays(2)) break;
                             if (++count > 3000) { truncated = true; break; }
                             var moment = start.AllDay
@@ -622,40 +723,42 @@ public static class IcsFeedReader
                 results.Add(start);
             }
 
-            foreach (var period in e.RecurrenceDates.GetAllPeriods())
+            foreach (var moment in Dates(master, "RDATE", start))
             {
-                var moment = Resolve(period.StartTime, start);
-                if (start.AllDay && !moment.AllDay) moment = new Moment(true, moment.Local.Date, default, null);
-                if (InWindow(moment) && !results.Any(r => Same(r, moment))) results.Add(moment);
+                var m = start.AllDay && !moment.AllDay ? new Moment(true, moment.Local.Date, default, null) : moment;
+                if (InWindow(m) && !results.Any(r => Same(r, m))) results.Add(m);
             }
-            var excluded = e.ExceptionDates.GetAllDates().Select(d => Resolve(d)).ToList();
-            results.RemoveAll(r => excluded.Any(x => Excludes(x, r)));
+            foreach (var exdate in withoutExceptions ? [] : Dates(master, "EXDATE", null))
+            {
+                if (Match(exdate, results) is { } hit) results.Remove(hit);
+                else if (results.Where(r => r.Local.Date == exdate.Local.Date).ToList() is [var only])
+                {
+                    // An EXDATE whose time meets no occurrence, on a day with one occurrence, can only mean that one.
+                    results.Remove(only);
+                    Note($"An EXDATE of \"{FeedText.Line(e.Summary, 80)}\" at a time the series does not have removed its occurrence that day.");
+                }
+            }
             results.Sort((a, b) => a.AllDay ? a.Date.CompareTo(b.Date) : a.Instant.CompareTo(b.Instant));
             if (results.Count > 1000) { truncated = true; results.RemoveRange(1000, results.Count - 1000); }
             return results;
         }
 
-        private static bool Excludes(Moment exdate, Moment occurrence) =>
-            exdate.AllDay || occurrence.AllDay
-                ? exdate.Local.Date == occurrence.Local.Date
-                : exdate.Instant == occurrence.Instant;
 
         private void Expand(Parsed master, Moment start, Moment end, List<Parsed> overrides)
         {
             var occurrences = SourceOccurrences(master, start, end, out var truncated);
+            var listed = SourceOccurrences(master, start, end, out _, withoutExceptions: true);
             if (truncated)
                 Note($"Series \"{FeedText.Line(master.Event.Summary, 80)}\" has more than 1,000 occurrences in the horizon; only the first 1,000 were imported.");
             var byRecurrence = overrides.Select(o => (Override: o, Id: RecurrenceMomentOrNull(o))).ToList();
             foreach (var (o, id) in byRecurrence.Where(x => x.Id is null))
                 Skipped.Add(new SkippedEvent(o.Uid, "Its RECURRENCE-ID cannot be read."));
-            var excluded = master.Event.ExceptionDates.GetAllDates().Select(d => Resolve(d)).ToList();
 
             var length = start.AllDay ? Period.FromDays(Period.Between(start.Date, end.Date, PeriodUnits.Days).Days) : null;
             var exact = start.AllDay ? Duration.Zero : end.Instant - start.Instant;
             foreach (var occurrence in occurrences)
             {
-                var replacement = byRecurrence.FirstOrDefault(x => x.Id is not null && Same(x.Id, occurrence));
-                if (replacement.Override is not null) continue;
+                if (byRecurrence.Any(x => x.Id is not null && Match(x.Id, listed) == occurrence)) continue;
                 var occurrenceEnd = occurrence.AllDay
                     ? occurrence with { Date = occurrence.Date.Plus(length!) }
                     : occurrence with { Instant = occurrence.Instant + exact };
@@ -677,8 +780,11 @@ public static class IcsFeedReader
                     // An override counts where it now takes place; one moved out of the horizon is left out like
                     // any occurrence there.
                     if (!InWindow(oStart)) continue;
-                    var exdated = excluded.Any(x => Excludes(x, id!));
-                    Add(Build(o, oStart, oEnd, null, null, id, exdated));
+                    // The override stands for the occurrence it names; keyed by that occurrence's own instant so
+                    // that the key does not depend on how the producer wrote the RECURRENCE-ID.
+                    var original = Match(id!, listed);
+                    var exdated = original is not null && !occurrences.Contains(original);
+                    Add(Build(o, oStart, oEnd, null, null, original ?? id, exdated));
                 }
                 catch (ReadException e)
                 {
@@ -698,6 +804,8 @@ public static class IcsFeedReader
     private sealed class VTimeZoneRulesWithHints : SourceZone
     {
         private readonly VTimeZoneRules rules;
+
+        public VTimeZoneRules Rules => rules;
 
         public VTimeZoneRulesWithHints(VTimeZoneRules rules, IReadOnlyList<DateTimeZone> hints)
         {

@@ -151,12 +151,30 @@ public static class IcsText
                 continue;
             }
             if (stack.Count == 0) continue;
-            stack.Peek().Lines.Add(line);
+            var lines = stack.Peek().Lines;
+            // A line that is no property continues the previous one: producers that forget to fold long text
+            // (pasted e-mails in DESCRIPTION) break it at their own line ends.
+            if (!IsProperty(line) && lines.Count > 0) lines[^1] += "\\n" + line;
+            else lines.Add(line);
         }
         if (calendars.Count == 0) throw new NotACalendarException("The response holds no VCALENDAR.");
         if (stack.Count > 0) throw new NotACalendarException("The calendar breaks off: END:VCALENDAR is missing (a truncated download?).");
         return calendars;
     }
+
+    private static readonly HashSet<string> PropertyNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CALSCALE", "METHOD", "PRODID", "VERSION", "ATTACH", "CATEGORIES", "CLASS", "COMMENT", "DESCRIPTION", "GEO",
+        "LOCATION", "PERCENT-COMPLETE", "PRIORITY", "RESOURCES", "STATUS", "SUMMARY", "COMPLETED", "DTEND", "DUE",
+        "DTSTART", "DURATION", "FREEBUSY", "TRANSP", "TZID", "TZNAME", "TZOFFSETFROM", "TZOFFSETTO", "TZURL",
+        "ATTENDEE", "CONTACT", "ORGANIZER", "RECURRENCE-ID", "RELATED-TO", "URL", "UID", "EXDATE", "EXRULE", "RDATE",
+        "RRULE", "ACTION", "REPEAT", "TRIGGER", "CREATED", "DTSTAMP", "LAST-MODIFIED", "SEQUENCE", "REQUEST-STATUS",
+        "NAME", "REFRESH-INTERVAL", "SOURCE", "COLOR", "IMAGE", "CONFERENCE", "TZUNTIL", "TZID-ALIAS-OF",
+    };
+
+    /// <summary>A known property or an extension (X-…); anything else is stray text.</summary>
+    public static bool IsProperty(string line) =>
+        Split(line) is { } p && (PropertyNames.Contains(p.Name) || p.Name.StartsWith("X-", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Splits a content line into name, parameters (with the leading ';', or empty) and value, respecting
     /// quoted parameter values; null for a line that is not a property.</summary>

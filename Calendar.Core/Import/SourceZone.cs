@@ -99,6 +99,10 @@ public sealed class VTimeZoneRules : SourceZone
             until = u.IsUtc ? value.PlusSeconds(from.Seconds) : value;
             rule.Until = null;
         }
+        // Outlook starts its rules in 1601, eM Client in year 1: a yearly rule without COUNT gives the same onsets
+        // from a later start, and evaluating five centuries of them would cost more than the feed.
+        if (rule.Frequency == Ical.Net.FrequencyType.Yearly && rule.Count is null && rule.Interval <= 1 && start.Year < 1900)
+            start = new LocalDateTime(1900, 1, 1, start.Hour, start.Minute, start.Second);
         var evt = new CalendarEvent { DtStart = new CalDateTime(start.ToDateTimeUnspecified(), null, true), RecurrenceRule = rule };
         try
         {
@@ -113,6 +117,10 @@ public sealed class VTimeZoneRules : SourceZone
             return [];
         }
     }
+
+    /// <summary>The instants, between two others, at which the offset changes.</summary>
+    public IEnumerable<Instant> Transitions(Instant from, Instant to) =>
+        transitions.Where(t => t.At >= from && t.At <= to && t.From != t.To).Select(t => t.At);
 
     public override Offset OffsetAt(Instant instant)
     {

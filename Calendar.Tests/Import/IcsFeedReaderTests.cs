@@ -11,7 +11,7 @@ public sealed class IcsFeedReaderTests
     internal static FeedReadOptions Options(string? zone = null) =>
         new(zone, Now, TimeSpan.FromDays(30), TimeSpan.FromDays(400));
 
-    internal static string Calendar(string body, string header = "") =>
+    internal static string Feed(string body, string header = "") =>
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + header + body + "END:VCALENDAR\r\n";
 
     internal static FeedReadResult Read(string text, string? zone = null) =>
@@ -27,7 +27,7 @@ public sealed class IcsFeedReaderTests
     [Test]
     public void A_timed_event_in_an_IANA_zone_keeps_its_local_times_and_zone()
     {
-        var e = Only(Read(Calendar("""
+        var e = Only(Read(Feed("""
             BEGIN:VEVENT
             UID:one@example.org
             DTSTAMP:20261101T100000Z
@@ -57,7 +57,7 @@ public sealed class IcsFeedReaderTests
     [Test]
     public void An_all_day_event_keeps_its_dates_with_the_exclusive_end_made_inclusive()
     {
-        var e = Only(Read(Calendar("BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20270730\r\nDTEND;VALUE=DATE:20270801\r\nSUMMARY:World Day\r\nEND:VEVENT\r\n")));
+        var e = Only(Read(Feed("BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20270730\r\nDTEND;VALUE=DATE:20270801\r\nSUMMARY:World Day\r\nEND:VEVENT\r\n")));
         Assert.Multiple(() =>
         {
             Assert.That(e.Input.AllDay, Is.True);
@@ -70,7 +70,7 @@ public sealed class IcsFeedReaderTests
     [Test]
     public void A_UTC_time_is_kept_at_its_instant()
     {
-        var e = Only(Read(Calendar("BEGIN:VEVENT\r\nUID:u\r\nDTSTART:20270115T080000Z\r\nDTEND:20270115T090000Z\r\nSUMMARY:Webinar\r\nEND:VEVENT\r\n")));
+        var e = Only(Read(Feed("BEGIN:VEVENT\r\nUID:u\r\nDTSTART:20270115T080000Z\r\nDTEND:20270115T090000Z\r\nSUMMARY:Webinar\r\nEND:VEVENT\r\n")));
         Assert.That((e.Input.TimeZone, e.Input.StartsAt, e.Input.EndsAt), Is.EqualTo(("UTC", "2027-01-15T08:00", "2027-01-15T09:00")));
     }
 
