@@ -76,6 +76,7 @@ public static class AdminPages
         {
             Event = e,
             History = await moderation.HistoryAsync(e.Id, ct),
+            Import = (await context.RequestServices.GetRequiredService<ImportStore>().NotesAsync([e.Id], ct)).GetValueOrDefault(e.Id),
             Caller.From(context.User).IsModerator,
             UserName = context.User.Identity?.Name ?? "",
             Notice = notice,

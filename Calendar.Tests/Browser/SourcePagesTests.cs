@@ -97,6 +97,8 @@ public sealed class SourcePagesTests
         var queue = page.Locator(".queue");
         Assert.That(await queue.InnerTextAsync(), Does.Contain("<script>alert('title')</script> Hostile webinar").And.Contain("From the partner feed " + hostile));
         Assert.That(await page.Locator(".queue img, .queue script, main script").CountAsync(), Is.Zero, "hostile text never becomes markup");
+        await page.GetByRole(AriaRole.Link, new() { Name = "<script>alert('title')</script> Hostile webinar" }).ClickAsync();
+        Assert.That(await page.Locator("main").InnerTextAsync(), Does.Contain("From the partner feed " + hostile));
         Assert.That(problems, Is.Empty);
     }
 
@@ -140,6 +142,8 @@ public sealed class SourcePagesTests
         var items = Ics.Weekly("axe", 5);
         _server.Serve("/axe.ics", Ics.Calendar([.. items, new Ics.Item("bad@partner.example", "", "20310601T100000", "20310601T110000")]));
         using var api = Api();
+        var form = await api.PostAsJsonAsync("/api/events", EventBuilder.Timed("Axe session one", "2031-03-03T10:00", "2031-03-03T11:00", "Europe/Vienna"));
+        Assert.That(form.IsSuccessStatusCode, Is.True);
         var created = await api.PostAsJsonAsync("/api/sources", new { name = "Audited partner", url = _server.Url("/axe.ics"), organizer = "KOK" });
         var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
         await api.PostAsync($"/api/sources/{id}/run", null);
@@ -153,6 +157,7 @@ public sealed class SourcePagesTests
             await page.GotoAsync(new Uri(_base, path).ToString());
             failures.AddRange(await AuditAsync(page, path));
         }
+        Assert.That(await page.Locator(".duplicate-flag").InnerTextAsync(), Does.Contain("Possible duplicate of Axe session one"), "the queue flags it");
         Assert.That(await page.GotoAsync(new Uri(_base, $"/admin/sources/{id}").ToString()) is not null);
         Assert.That(await page.GetByRole(AriaRole.Button, new() { Name = "Fetch now and cancel the vanished events" }).CountAsync(), Is.EqualTo(1));
         await page.GotoAsync(new Uri(_base, "/admin/sources").ToString());
