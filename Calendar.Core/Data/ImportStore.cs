@@ -95,41 +95,58 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
             var values = ImportFields.Of(draft);
             var hash = ImportFields.Hash(values);
 
-            if (!rows.TryGetValue(item.Key, out var row))
+            // One item the database refuses (a constraint the validator does not know) is skipped, not the whole run.
+            var counts = (run.Created, run.Updated, run.Cancelled, run.Unchanged);
+            await transaction.SaveAsync("item", ct);
+            try
             {
-                if (item.Cancelled) { run.Unchanged++; continue; } // cancelled before we ever had it
-                if ((draft.SeriesEndsAt ?? DateTime.MaxValue) < now - horizonPast) { past++; continue; }
-                await CreateAsync(connection, transaction, source, item, draft, values, hash, actor, ct);
-                run.Created++;
-                continue;
-            }
-            if (row.SourceHash == hash || !events.TryGetValue(row.EventId, out var current))
-            {
-                // Unchanged at the source, or deleted here by a moderator (and so never brought back).
-                run.Unchanged++;
-                continue;
-            }
+                if (!rows.TryGetValue(item.Key, out var row))
+                {
+                    if (item.Cancelled) { run.Unchanged++; continue; } // cancelled before we ever had it
+                    if ((draft.SeriesEndsAt ?? DateTime.MaxValue) < now - horizonPast) { past++; continue; }
+                    await CreateAsync(connection, transaction, source, item, draft, values, hash, actor, ct);
+                    run.Created++;
+                    continue;
+                }
+                if (row.SourceHash == hash || !events.TryGetValue(row.EventId, out var current))
+                {
+                    // Unchanged at the source, or deleted here by a moderator (and so never brought back).
+                    run.Unchanged++;
+                    continue;
+                }
 
-            var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(row.SourceValuesJson, Json) ?? [];
-            var now_ = ImportFields.Of(current);
-            var local = ImportFields.Names.Where(f => stored.TryGetValue(f, out var s) && now_[f] != s).ToArray();
-            var merged = ImportFields.KeepLocal(draft with { ContactEmail = current.ContactEmail }, current, local);
-            // A rejected event the source changed goes back to the queue; one the source cancelled stays rejected.
-            var requeue = current.Moderation == "rejected" && merged.Status != "cancelled";
-            var changed = (current.Moderation != "rejected" || requeue)
-                          && (ImportFields.Hash(ImportFields.Of(merged)) != ImportFields.Hash(now_) || requeue);
-            if (changed)
-            {
-                await UpdateEventAsync(connection, transaction, current.Id, merged, requeue ? "pending" : current.Moderation, ct);
-                var what = item.Cancelled && merged.Status == "cancelled" && current.Status != "cancelled"
-                    ? ModerationStore.Actions.Cancelled : ModerationStore.Actions.Edited;
-                await LogAsync(connection, transaction, current.Id, actor, what,
-                    (requeue ? "Changed by the source after it was rejected: queued for review again." : "Updated from the source's feed.")
-                    + (local.Length > 0 ? $" Kept the local {string.Join(", ", local)}." : ""), ct);
-                if (what == ModerationStore.Actions.Cancelled) run.Cancelled++; else run.Updated++;
+                var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(row.SourceValuesJson, Json) ?? [];
+                var now_ = ImportFields.Of(current);
+                var local = ImportFields.Names.Where(f => stored.TryGetValue(f, out var s) && now_[f] != s).ToArray();
+                var merged = ImportFields.KeepLocal(draft with { ContactEmail = current.ContactEmail }, current, local);
+                // A rejected event the source changed goes back to the queue; one the source cancelled stays rejected.
+                var requeue = current.Moderation == "rejected" && merged.Status != "cancelled";
+                var changed = (current.Moderation != "rejected" || requeue)
+                              && (ImportFields.Hash(ImportFields.Of(merged)) != ImportFields.Hash(now_) || requeue);
+                if (changed)
+                {
+                    await UpdateEventAsync(connection, transaction, current.Id, merged, requeue ? "pending" : current.Moderation, ct);
+                    var what = item.Cancelled && merged.Status == "cancelled" && current.Status != "cancelled"
+                        ? ModerationStore.Actions.Cancelled : ModerationStore.Actions.Edited;
+                    await LogAsync(connection, transaction, current.Id, actor, what,
+                        (requeue ? "Changed by the source after it was rejected: queued for review again." : "Updated from the source's feed.")
+                        + (local.Length > 0 ? $" Kept the local {string.Join(", ", local)}." : ""), ct);
+                    if (what == ModerationStore.Actions.Cancelled) run.Cancelled++; else run.Updated++;
+                }
+                else run.Unchanged++;
+                await SaveRowAsync(connection, transaction, source.Id, item.Key, values, hash, local, ct);
             }
-            else run.Unchanged++;
-            await SaveRowAsync(connection, transaction, source.Id, item.Key, values, hash, local, ct);
+            catch (PostgresException ex) when (ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+            {
+                await transaction.RollbackAsync("item", ct);
+                (run.Created, run.Updated, run.Cancelled, run.Unchanged) = counts;
+                run.Skipped.Add(new SkippedItem(item.Uid, $"“{Shorten(draft.Title)}” could not be stored: {ex.MessageText}"));
+            }
+            finally
+            {
+                // Released at once, so that a long feed does not pile up open subtransactions.
+                try { await transaction.ReleaseAsync("item", ct); } catch (PostgresException) { /* the transaction failed; that error propagates */ }
+            }
         }
         if (past > 0) run.Notes.Add($"{past} events that ended before the import window ({horizonPast.TotalDays:0} days) were not imported.");
 
