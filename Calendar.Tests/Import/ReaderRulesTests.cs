@@ -103,6 +103,30 @@ public sealed class ReaderRulesTests
     }
 
     [Test]
+    public void A_one_offset_VTIMEZONE_stub_for_an_IANA_zone_with_summer_time_yields_to_the_IANA_zone_with_a_note()
+    {
+        var result = Read(Feed("""
+            BEGIN:VTIMEZONE
+            TZID:Europe/Berlin
+            BEGIN:STANDARD
+            DTSTART:19700101T000000
+            TZOFFSETFROM:+0100
+            TZOFFSETTO:+0100
+            END:STANDARD
+            END:VTIMEZONE
+            BEGIN:VEVENT
+            UID:stub
+            SUMMARY:Summer meeting
+            DTSTART;TZID=Europe/Berlin:20270614T100000
+            DTEND;TZID=Europe/Berlin:20270614T110000
+            END:VEVENT
+
+            """.Replace("\n", "\r\n")));
+        Assert.That(InstantOf(Only(result).Input), Is.EqualTo(Instant.FromUtc(2027, 6, 14, 8, 0)));
+        Assert.That(result.Notes, Has.Some.Contains("no daylight-saving time"));
+    }
+
+    [Test]
     public void A_TZID_nothing_defines_skips_its_event_with_a_reason_and_the_others_import()
     {
         var result = ReadCorpus("handmade__custom-and-undefined-tzids.ics");
