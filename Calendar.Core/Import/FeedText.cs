@@ -101,11 +101,21 @@ public static partial class FeedText
             if (string.IsNullOrEmpty(text)) continue;
             foreach (Match m in Url().Matches(WebUtility.HtmlDecode(text)))
             {
-                var url = m.Value.TrimEnd('.', ',', ';', ')', ']', '>', '"', '\'', '*');
+                var url = Unwrap(m.Value.TrimEnd('.', ',', ';', ')', ']', '>', '"', '\'', '*'));
                 if (MeetingLink().IsMatch(url) && InputParsing.IsHttpUrl(url)) return url;
             }
         }
         return null;
+    }
+
+    /// <summary>The address behind a Microsoft Defender "Safe Links" wrapper, which Outlook puts around every link
+    /// of a mail-forwarded invitation.</summary>
+    private static string Unwrap(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.Host.EndsWith(".safelinks.protection.outlook.com", StringComparison.OrdinalIgnoreCase))
+            return url;
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        return query["url"] is { } target && InputParsing.IsHttpUrl(target) ? target : url;
     }
 
     /// <summary>The first plain http(s) address in a text (for a LOCATION that is only a link).</summary>
@@ -171,7 +181,7 @@ public static partial class FeedText
     [GeneratedRegex(@"https?://[^\s<>""]+", RegexOptions.IgnoreCase)]
     private static partial Regex Url();
 
-    [GeneratedRegex(@"^https?://([a-z0-9-]+\.)*(teams\.microsoft\.com/l/meetup-join/|teams\.live\.com/meet/|zoom\.us/(j|w|my|s)/|zoomgov\.com/(j|w)/|meet\.google\.com/[a-z]{3}-[a-z]{4}-[a-z]{3}|webex\.com/(meet/|join/|[^/]+/j\.php|[^/]+/e\.php|wbxmjs/joinservice)|gotomeet(ing)?\.com/join/|meet\.goto\.com/|global\.gotomeeting\.com/join/|meet\.jit\.si/.|whereby\.com/.)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^https?://([a-z0-9-]+\.)*(teams\.microsoft\.com/(l/meetup-join|meet)/|teams\.live\.com/meet/|zoom\.us/(j|w|my|s)/|zoomgov\.com/(j|w)/|meet\.google\.com/[a-z]{3}-[a-z]{4}-[a-z]{3}|webex\.com/(meet/|join/|[^/]+/j\.php|[^/]+/e\.php|wbxmjs/joinservice)|gotomeet(ing)?\.com/join/|meet\.goto\.com/|global\.gotomeeting\.com/join/|meet\.jit\.si/.|whereby\.com/.)", RegexOptions.IgnoreCase)]
     private static partial Regex MeetingLink();
 
     [GeneratedRegex(@"^(microsoft teams([ -](meeting|besprechung|réunion|vergadering))?|teams|zoom( meeting)?|google meet|webex( meeting)?|online|virtual|online meeting)$", RegexOptions.IgnoreCase)]

@@ -477,7 +477,14 @@ public static class IcsFeedReader
                 if (named is not null) hints.Add(named);
                 if (ZoneNames.Resolve(definition.Value("X-LIC-LOCATION"), now) is { } location) hints.Add(location);
                 var rules = VTimeZoneRules.Read(definition, id, Math.Max(now.InUtc().Year, 2000) + 12);
-                if (rules is not null) zone = new VTimeZoneRulesWithHints(rules, hints);
+                if (rules is not null && named is not null && named.Id.Equals(id, StringComparison.OrdinalIgnoreCase)
+                    && !rules.Transitions(Instant.MinValue, Instant.MaxValue).Any() && HasDaylightSaving(named))
+                {
+                    // A one-offset stub for an IANA name that keeps daylight-saving time (some generators write the
+                    // winter offset only): the name is what the producer chose, the stub what its library wrote.
+                    Note($"The feed's VTIMEZONE for {id} has no daylight-saving time although the zone has; times in {id} were read with the IANA zone.");
+                }
+                else if (rules is not null) zone = new VTimeZoneRulesWithHints(rules, hints);
             }
             if (zone is null && named is not null) zone = SourceZone.Of(named);
             if (zone is null && ZoneNames.ExplicitOffset(id) is { } offset)
@@ -492,6 +499,9 @@ public static class IcsFeedReader
                 Note($"Times in \"{id}\" were read with the feed's own VTIMEZONE definition.");
             return zone;
         }
+
+        private bool HasDaylightSaving(DateTimeZone zone) =>
+            zone.GetZoneIntervals(now - Duration.FromDays(400), now + Duration.FromDays(800)).Select(i => i.WallOffset).Distinct().Count() > 1;
 
         /// <summary>
         /// The IANA zone to store a timed event in: one that gives back exactly the instants the source means. The

@@ -106,6 +106,8 @@ public static class IcsText
     /// <exception cref="NotACalendarException">HTML, JSON, anything else, or a calendar that breaks off.</exception>
     public static List<RawComponent> Components(string text)
     {
+        // Classic Mac OS line ends (CR alone).
+        if (!text.Contains('\n')) text = text.Replace("\r ", "").Replace('\r', '\n');
         var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n', '\0');
         if (trimmed.Length == 0) throw new NotACalendarException("The response is empty.");
         if (!trimmed.StartsWith("BEGIN:VCALENDAR", StringComparison.OrdinalIgnoreCase))

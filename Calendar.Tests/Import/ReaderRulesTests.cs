@@ -103,6 +103,30 @@ public sealed class ReaderRulesTests
     }
 
     [Test]
+    public void A_one_offset_VTIMEZONE_stub_for_an_IANA_zone_with_summer_time_yields_to_the_IANA_zone_with_a_note()
+    {
+        var result = Read(Feed("""
+            BEGIN:VTIMEZONE
+            TZID:Europe/Berlin
+            BEGIN:STANDARD
+            DTSTART:19700101T000000
+            TZOFFSETFROM:+0100
+            TZOFFSETTO:+0100
+            END:STANDARD
+            END:VTIMEZONE
+            BEGIN:VEVENT
+            UID:stub
+            SUMMARY:Summer meeting
+            DTSTART;TZID=Europe/Berlin:20270614T100000
+            DTEND;TZID=Europe/Berlin:20270614T110000
+            END:VEVENT
+
+            """.Replace("\n", "\r\n")));
+        Assert.That(InstantOf(Only(result).Input), Is.EqualTo(Instant.FromUtc(2027, 6, 14, 8, 0)));
+        Assert.That(result.Notes, Has.Some.Contains("no daylight-saving time"));
+    }
+
+    [Test]
     public void A_TZID_nothing_defines_skips_its_event_with_a_reason_and_the_others_import()
     {
         var result = ReadCorpus("handmade__custom-and-undefined-tzids.ics");
@@ -302,8 +326,19 @@ public sealed class ReaderRulesTests
     [TestCase("Join: https://zoom.us/j/123456789.", "https://zoom.us/j/123456789")]
     [TestCase("Meet: https://meet.google.com/abc-defg-hij\nor dial in", "https://meet.google.com/abc-defg-hij")]
     [TestCase("Options <https://teams.microsoft.com/meetingOptions/?organizerId=1>", null)]
+    [TestCase("Join: https://teams.microsoft.com/meet/3456789012345?p=AbCdEf", "https://teams.microsoft.com/meet/3456789012345?p=AbCdEf")]
+    [TestCase("Webex: https://meetingsemea.webex.com/meet/pr1234567", "https://meetingsemea.webex.com/meet/pr1234567")]
+    [TestCase("Join <https://eur02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fzoom.us%2Fj%2F123456789&data=05%7C01>",
+        "https://zoom.us/j/123456789")]
     public void A_join_link_is_taken_only_when_a_meeting_address_is_clearly_there(string description, string? expected) =>
         Assert.That(FeedText.JoinUrl([], [description]), Is.EqualTo(expected));
+
+    [Test]
+    public void A_feed_with_classic_Mac_line_ends_is_read()
+    {
+        var e = Only(Read(Feed("BEGIN:VEVENT\r\nUID:cr\r\nSUMMARY:Old Mac\r\nDTSTART;VALUE=DATE:20270101\r\nEND:VEVENT\r\n").Replace("\r\n", "\r")));
+        Assert.That(e.Input.Title, Is.EqualTo("Old Mac"));
+    }
 
     [Test]
     public void Long_descriptions_are_cut_to_the_validators_limit_with_an_ellipsis()
