@@ -45,6 +45,7 @@ app.MapPages();
 app.MapSubmissionsApi();
 app.MapModerationApi();
 app.MapAdminApi();
+app.MapSourcesApi();
 app.MapSubmitPages();
 app.MapLoginPages();
 app.MapAdminPages();

@@ -77,6 +77,7 @@ public static class ServiceCollectionExtensions
         });
         builder.AddAccounts();
         builder.AddProxyTrust();
+        builder.AddImport();
         return builder;
     }
 

@@ -39,11 +39,12 @@ public static class AdminPages
         group.MapGet("/events/{id:guid}/edit", ShowEdit);
         group.MapPost("/events/{id:guid}/edit", SaveEdit);
         group.MapAdminAccountPages();
+        group.MapAdminSourcePages();
         return app;
     }
 
-    private static async Task<IResult> Home(HttpContext context, IAntiforgery antiforgery, ModerationStore moderation, string? done,
-        CancellationToken ct)
+    private static async Task<IResult> Home(HttpContext context, IAntiforgery antiforgery, ModerationStore moderation, ImportStore imports,
+        string? done, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
         var events = caller.IsModerator
@@ -54,6 +55,7 @@ public static class AdminPages
             caller.IsModerator,
             UserName = context.User.Identity?.Name ?? "",
             Events = events,
+            ImportNotes = await imports.NotesAsync(events.Select(e => e.Id), ct),
             Notice = done is not null && Notices.TryGetValue(done, out var n) ? n : null,
             Token = antiforgery.GetAndStoreTokens(context),
         });
@@ -74,6 +76,7 @@ public static class AdminPages
         {
             Event = e,
             History = await moderation.HistoryAsync(e.Id, ct),
+            Import = (await context.RequestServices.GetRequiredService<ImportStore>().NotesAsync([e.Id], ct)).GetValueOrDefault(e.Id),
             Caller.From(context.User).IsModerator,
             UserName = context.User.Identity?.Name ?? "",
             Notice = notice,

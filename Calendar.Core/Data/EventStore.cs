@@ -30,12 +30,12 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
     // Everything a feed or page shows; a change to any of these raises SEQUENCE so that calendar clients
     // (Google in particular) take the update.
-    private const string VisibleColumnList = """
+    internal const string VisibleColumnList = """
         title, description, kind, status, all_day, starts_on, ends_on, starts_local, ends_local, time_zone, recurrence,
          venue, address, city, country, online, join_url, organizers, tags, language, registration_url, more_info_url
         """;
 
-    private const string VisibleValueList = """
+    internal const string VisibleValueList = """
         @Title, @Description, @Kind, @Status, @AllDay, @StartsOn, @EndsOn, @StartsLocal, @EndsLocal, @TimeZone, @Recurrence,
          @Venue, @Address, @City, @Country, @Online, @JoinUrl, @Organizers, @Tags, @Language, @RegistrationUrl, @MoreInfoUrl
         """;
@@ -361,7 +361,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<FacetCount>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
     }
 
-    private static DynamicParameters Parameters(EventDraft d, object extra)
+    internal static DynamicParameters Parameters(EventDraft d, object extra)
     {
         var p = new DynamicParameters(extra);
         p.AddDynamicParams(new

@@ -30,6 +30,7 @@ public sealed class CalendarApp : WebApplicationFactory<Program>
             ["Calendar:BootstrapAdminToken"] = ModeratorToken,
             ["Calendar:LoadSampleData"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Calendar:Import:Enabled"] = "false", // tests run sources on demand; the scheduler's own tests turn it on
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
     }

@@ -1,0 +1,128 @@
+using Calendar.Api.Hosting;
+using Calendar.Core.Data;
+using Calendar.Core.Import;
+using FluentValidation;
+
+namespace Calendar.Api.Endpoints;
+
+public sealed record SkippedJson(string? Uid, string Reason);
+public sealed record RunJson(long Id, DateTime StartedAt, DateTime? FinishedAt, string Outcome, int? HttpStatus, int Seen, int Created,
+    int Updated, int Cancelled, int Unchanged, IReadOnlyList<SkippedJson> Skipped, IReadOnlyList<string> Notes, string? Problem)
+{
+    public static RunJson From(SourceRun r) => new(r.Id, r.StartedAt, r.FinishedAt, r.Outcome, r.HttpStatus, r.Seen, r.Created, r.Updated,
+        r.Cancelled, r.Unchanged, r.Skipped.Select(s => new SkippedJson(s.Uid, s.Reason)).ToList(), r.Notes, r.Problem);
+}
+public sealed record SourceJson(Guid Id, string Name, string Url, string Organizer, string Kind, IReadOnlyList<string> Tags, bool AutoPublish,
+    string? TimeZone, string State, DateTime NextRunAt, int Failures, DateTime CreatedAt, DateTime UpdatedAt, RunJson? LastRun,
+    IReadOnlyList<RunJson>? Runs)
+{
+    public static SourceJson From(Source s, SourceRun? last, IReadOnlyList<SourceRun>? runs = null) => new(s.Id, s.Name, s.Url, s.Organizer,
+        s.Kind, s.Tags, s.AutoPublish, s.TimeZone, s.State, s.NextRunAt, s.Failures, s.CreatedAt, s.UpdatedAt,
+        last is null ? null : RunJson.From(last), runs?.Select(RunJson.From).ToList());
+}
+
+/// <summary>/api/sources: partner feeds, for moderators. Sources are retired, never deleted.</summary>
+public static class SourcesApi
+{
+    public const int RecentRuns = 20;
+
+    public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/sources").WithTags("Partner feeds").RequireAuthorization(Policies.Moderate);
+        group.MapGet("/", async (SourceStore sources, CancellationToken ct) =>
+        {
+            var latest = await sources.LatestRunsAsync(ct);
+            return TypedResults.Ok((await sources.ListAsync(ct)).Select(s => SourceJson.From(s, latest.GetValueOrDefault(s.Id))).ToList());
+        }).WithSummary("Sources, each with its latest run");
+        group.MapPost("/", Create).Accepts<SourceInput>("application/json")
+            .WithSummary("Register a partner's feed: {name, url, organizer, kind?, tags?, autoPublish?, timeZone?}");
+        group.MapGet("/{id:guid}", Show).WithSummary("A source with its recent runs and their reports");
+        group.MapPut("/{id:guid}", Update).Accepts<SourceInput>("application/json").WithSummary("Replace a source's settings");
+        group.MapPost("/{id:guid}/pause", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "paused", s, ct)).WithSummary("Stop fetching for now");
+        group.MapPost("/{id:guid}/resume", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "active", s, ct)).WithSummary("Fetch again (due at once)");
+        group.MapPost("/{id:guid}/retire", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "retired", s, ct))
+            .WithSummary("Stop fetching for good; its events stay as they are");
+        group.MapPost("/{id:guid}/run", Run)
+            .WithSummary("Fetch now and answer with the run report; acceptRemovals=true cancels what vanished even past the 30 % hold");
+        return app;
+    }
+
+    /// <summary>Validates and normalizes; the errors are keyed by field.</summary>
+    public static async Task<(SourceFields?, Dictionary<string, string[]>)> CheckAsync(SourceInput raw, IValidator<SourceInput> validator,
+        SourceStore sources, Guid? except, CancellationToken ct)
+    {
+        var input = raw.Normalized();
+        var result = await validator.ValidateAsync(input, ct);
+        var errors = EventValidation.ToErrors(result).ToDictionary();
+        if (errors.Count == 0 && await sources.FindByUrlAsync(input.Url!, except, ct) is { } other)
+            errors["url"] = [$"The source “{other.Name}” already fetches this address."];
+        return (errors.Count == 0 ? input.ToFields() : null, errors);
+    }
+
+    private static async Task<IResult> Create(HttpContext context, JsonBody body, IValidator<SourceInput> validator, SourceStore sources,
+        CancellationToken ct)
+    {
+        var read = await body.ReadAsync<SourceInput>(context.Request);
+        if (read.Problem is not null) return read.Problem;
+        var (fields, errors) = await CheckAsync(read.Value!, validator, sources, null, ct);
+        if (fields is null) return Problems.Validation(errors);
+        var (outcome, created) = await sources.CreateAsync(fields, ct);
+        return outcome == SourceWrite.DuplicateUrl
+            ? DuplicateUrl()
+            : TypedResults.Created($"/api/sources/{created!.Id}", SourceJson.From(created, null, []));
+    }
+
+    private static async Task<IResult> Show(Guid id, SourceStore sources, CancellationToken ct)
+    {
+        if (await sources.FindAsync(id, ct) is not { } source) return Problems.NotFound("source");
+        var runs = await sources.RunsAsync(id, RecentRuns, ct);
+        return TypedResults.Ok(SourceJson.From(source, runs.FirstOrDefault(), runs));
+    }
+
+    private static async Task<IResult> Update(Guid id, HttpContext context, JsonBody body, IValidator<SourceInput> validator, SourceStore sources,
+        CancellationToken ct)
+    {
+        var read = await body.ReadAsync<SourceInput>(context.Request);
+        if (read.Problem is not null) return read.Problem;
+        if (await sources.FindAsync(id, ct) is null) return Problems.NotFound("source");
+        var (fields, errors) = await CheckAsync(read.Value!, validator, sources, id, ct);
+        if (fields is null) return Problems.Validation(errors);
+        var (outcome, updated) = await sources.UpdateAsync(id, fields, ct);
+        return outcome switch
+        {
+            SourceWrite.NotFound => Problems.NotFound("source"),
+            SourceWrite.DuplicateUrl => DuplicateUrl(),
+            _ => TypedResults.Ok(SourceJson.From(updated!, null)),
+        };
+    }
+
+    private static async Task<IResult> SetState(Guid id, string state, SourceStore sources, CancellationToken ct)
+    {
+        var (outcome, source) = await sources.SetStateAsync(id, state, ct);
+        return outcome switch
+        {
+            SourceWrite.NotFound => Problems.NotFound("source"),
+            SourceWrite.Retired => TypedResults.Problem(statusCode: 409, title: "Source retired",
+                detail: "This source is retired; it stays as a record and is not fetched again. Register the address as a new source instead."),
+            _ => TypedResults.Ok(SourceJson.From(source!, null)),
+        };
+    }
+
+    private static async Task<IResult> Run(Guid id, Importer importer, string? acceptRemovals, CancellationToken ct)
+    {
+        if (acceptRemovals is not (null or "true" or "false"))
+            return Problems.Validation(new Dictionary<string, string[]> { ["acceptRemovals"] = ["acceptRemovals is true or false."] });
+        var (outcome, run) = await importer.RunNowAsync(id, acceptRemovals == "true", ct);
+        return outcome switch
+        {
+            RunNowOutcome.NotFound => Problems.NotFound("source"),
+            RunNowOutcome.Retired => TypedResults.Problem(statusCode: 409, title: "Source retired", detail: "A retired source is not fetched."),
+            RunNowOutcome.Busy => TypedResults.Problem(statusCode: 409, title: "Run in progress",
+                detail: "This source is being fetched right now (perhaps by another instance); its report will be in the source's runs."),
+            _ => TypedResults.Ok(RunJson.From(run!)),
+        };
+    }
+
+    private static IResult DuplicateUrl() => TypedResults.Problem(statusCode: 409, title: "Address registered already",
+        detail: "Another live source fetches this address.");
+}
