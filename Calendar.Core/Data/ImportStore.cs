@@ -65,9 +65,9 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         var upcoming = rows.Values
             .Where(r => events.TryGetValue(r.EventId, out var e) && e.Status != "cancelled" && e.Moderation != "rejected"
                         && (e.SeriesEndsAt ?? DateTime.MaxValue) > now
-                        // The reader does not look past its horizon, so an event there is not missing (e.g. the
-                        // horizon was shortened, or the source moved the event far ahead).
-                        && e.StartsAt <= horizonEnd)
+                        // The reader expands series only up to its horizon, so an occurrence after it is not
+                        // missing (e.g. the horizon was shortened). Single events are read at any distance.
+                        && (r.RecurrenceId is null || e.StartsAt <= horizonEnd))
             .ToList();
         var vanished = upcoming.Where(r => !inFeed.Contains(r.Key) && !reshaped.Moves.ContainsKey(r.Key) && !reshaped.Superseded.Contains(r.Key)).ToList();
         if (vanished.Count > 0 && vanished.Count > maxVanishShare * upcoming.Count && !acceptRemovals)

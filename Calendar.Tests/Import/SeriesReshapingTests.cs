@@ -151,4 +151,37 @@ public sealed class SeriesReshapingTests
         AssertCounts(await RunAsync(id), "ok", unchanged: 3);
         Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before));
     }
+
+    [Test]
+    public async Task Occurrences_after_the_horizon_are_counted_in_a_note_of_the_run_report_so_seen_0_is_explained()
+    {
+        const string path = "/beyond.ics";
+        var id = await AddSourceAsync(path);
+        // The reader expands a series with exceptions up to two years (732 days) ahead.
+        string Day(int days, int hour) => DateTime.UtcNow.Date.AddDays(days).ToString("yyyyMMdd") + $"T{hour:00}0000";
+        _server.Serve(path, string.Join("\r\n",
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partner//Far//EN",
+            "BEGIN:VEVENT", "UID:far@partner.example", "DTSTAMP:20260101T000000Z",
+            $"DTSTART;TZID=Europe/Vienna:{Day(800, 10)}", $"DTEND;TZID=Europe/Vienna:{Day(800, 11)}",
+            "RRULE:FREQ=WEEKLY;COUNT=3", $"EXDATE;TZID=Europe/Vienna:{Day(807, 10)}", "SUMMARY:Far-off seminar", "END:VEVENT",
+            "END:VCALENDAR", ""));
+        var report = await RunAsync(id);
+        AssertCounts(report, "ok");
+        Assert.That(report.GetProperty("seen").GetInt32(), Is.Zero);
+        Assert.That(report.GetProperty("notes").EnumerateArray().Select(n => n.GetString()), Has.Some.Contains(
+            "1 repeating series with exceptions has occurrences after the import horizon").And.Some.Contains("1 of them has none before it"));
+
+        // A series that runs across the horizon: the occurrences before it are imported, the rest noted.
+        _server.Serve(path, string.Join("\r\n",
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partner//Far//EN",
+            "BEGIN:VEVENT", "UID:across@partner.example", "DTSTAMP:20260101T000000Z",
+            $"DTSTART;TZID=Europe/Vienna:{Day(700, 10)}", $"DTEND;TZID=Europe/Vienna:{Day(700, 11)}",
+            "RRULE:FREQ=WEEKLY;COUNT=10", $"EXDATE;TZID=Europe/Vienna:{Day(707, 10)}", "SUMMARY:Across the horizon", "END:VEVENT",
+            "END:VCALENDAR", ""));
+        report = await RunAsync(id);
+        AssertCounts(report, "ok", created: 4);
+        var notes = report.GetProperty("notes").EnumerateArray().Select(n => n.GetString()).ToList();
+        Assert.That(notes, Has.Some.Contains("1 repeating series with exceptions has occurrences after the import horizon"));
+        Assert.That(notes, Has.None.Contains("none before it"));
+    }
 }
