@@ -7,6 +7,22 @@ namespace Calendar.Api.Endpoints;
 public sealed record LocationJson(string? Venue, string? Address, string? City, string? Country);
 public sealed record OnlineJson(string? JoinUrl);
 
+/// <summary>Where an imported event came from, as the review queue shows it.</summary>
+public sealed record ImportJson(
+    [property: Description("The partner-feed source (GET /api/sources/{id}).")] Guid SourceId,
+    string SourceName,
+    [property: Description("An existing event on the same day with a similar title, from another source or the form; flagged, never merged. Null when none.")]
+    PossibleDuplicateJson? PossibleDuplicate,
+    [property: Description("Fields a moderator edited here; they keep the local value when the source changes.")] string[] LocalFields)
+{
+    public static ImportJson From(Calendar.Core.Data.ImportNote n) => new(n.SourceId, n.SourceName,
+        n.DuplicateOf is { } id ? new PossibleDuplicateJson(id, n.DuplicateTitle) : null, n.LocalFields);
+}
+
+public sealed record PossibleDuplicateJson(
+    Guid Id,
+    [property: Description("The other event's title; null when it has been deleted since.")] string? Title);
+
 /// <summary>An event as the JSON API shows it. contactEmail appears only for moderators. As a listed occurrence
 /// (SPEC "Listed occurrences"), the top-level times are that occurrence's own and a series also carries
 /// <see cref="Series"/>, its first occurrence; <see cref="Occurrence"/> repeats the occurrence's times for clients
@@ -23,7 +39,10 @@ public sealed record EventJson(
     OccurrenceJson? Occurrence = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [property: Description("In lists, for a recurring event only: the series' first occurrence. The top-level times are the listed occurrence's.")]
-    OccurrenceJson? Series = null)
+    OccurrenceJson? Series = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("In the moderation queue only, for an event imported from a partner feed: its source, a possible duplicate, and the fields edited here.")]
+    ImportJson? Import = null)
 {
     public static EventJson From(Event e, bool includePrivate = false, Occurrence? occurrence = null)
     {

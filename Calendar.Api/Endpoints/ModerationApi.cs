@@ -16,7 +16,8 @@ public static class ModerationApi
     public static IEndpointRouteBuilder MapModerationApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/moderation").WithTags("Moderation").RequireAuthorization(Policies.Moderate);
-        group.MapGet("/queue", Queue).WithSummary("Pending events, oldest first, with everything needed to judge them (contactEmail included)");
+        group.MapGet("/queue", Queue).WithSummary("Pending events, oldest first, with everything needed to judge them (contactEmail included)")
+            .WithDescription("An event imported from a partner feed also carries `import`: its source, `possibleDuplicate` (an existing event on the same day with a similar title, never merged) and the locally edited fields.");
         group.MapPost("/{id:guid}/approve", Approve).WithSummary("Publish a pending event");
         group.MapPost("/{id:guid}/reject", Reject).Accepts<RejectBody>("application/json")
             .WithSummary("Reject a pending event with a reason the submitter will see on the status page");
@@ -24,8 +25,15 @@ public static class ModerationApi
         return app;
     }
 
-    private static async Task<Ok<QueueJson>> Queue(ModerationStore moderation, CancellationToken ct) =>
-        TypedResults.Ok(new QueueJson((await moderation.QueueAsync(200, ct)).Select(e => EventJson.From(e, includePrivate: true)).ToList()));
+    private static async Task<Ok<QueueJson>> Queue(ModerationStore moderation, ImportStore imports, CancellationToken ct)
+    {
+        var events = await moderation.QueueAsync(200, ct);
+        var notes = await imports.NotesAsync(events.Select(e => e.Id), ct);
+        return TypedResults.Ok(new QueueJson(events.Select(e => EventJson.From(e, includePrivate: true) with
+        {
+            Import = notes.GetValueOrDefault(e.Id) is { } note ? ImportJson.From(note) : null,
+        }).ToList()));
+    }
 
     private static async Task<IResult> Approve(Guid id, HttpContext context, ModerationStore moderation, CancellationToken ct) =>
         Answer(await moderation.ApproveAsync(id, context.User.ToActor(), ct));

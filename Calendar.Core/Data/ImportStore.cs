@@ -30,7 +30,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task ApplyAsync(Source source, Guid lease, SourceRun run, FeedReadResult feed, bool acceptRemovals, double maxVanishShare,
-        DateTime now, TimeSpan horizonPast, string? etag, string? lastModified, DateTime nextRunAt, CancellationToken ct)
+        DateTime now, TimeSpan horizonPast, TimeSpan horizonFuture, string? etag, string? lastModified, DateTime nextRunAt, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -47,7 +47,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         }
 
         var rows = (await connection.QueryAsync<ImportedRow>(new CommandDefinition("""
-            select key, event_id, source_values::text as source_values_json, source_hash, local_fields
+            select key, recurrence_id, event_id, source_values::text as source_values_json, source_hash, local_fields
               from imported_events where source_id = @id
             """, new { id = source.Id }, transaction, cancellationToken: ct))).ToDictionary(r => r.Key, StringComparer.Ordinal);
         var events = (await connection.QueryAsync<Event>(new CommandDefinition(
@@ -60,11 +60,16 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
 
         // Disappearance is judged first: a hold changes nothing at all.
         var inFeed = feed.Events.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var reshaped = SeriesReshaping.Plan(rows.Values.Select(r => (r.Key, r.RecurrenceId, r.EventId)).ToList(), feed.Events, events, now);
+        var horizonEnd = now + horizonFuture;
         var upcoming = rows.Values
             .Where(r => events.TryGetValue(r.EventId, out var e) && e.Status != "cancelled" && e.Moderation != "rejected"
-                        && (e.SeriesEndsAt ?? DateTime.MaxValue) > now)
+                        && (e.SeriesEndsAt ?? DateTime.MaxValue) > now
+                        // The reader expands series only up to its horizon, so an occurrence after it is not
+                        // missing (e.g. the horizon was shortened). Single events are read at any distance.
+                        && (r.RecurrenceId is null || e.StartsAt <= horizonEnd))
             .ToList();
-        var vanished = upcoming.Where(r => !inFeed.Contains(r.Key)).ToList();
+        var vanished = upcoming.Where(r => !inFeed.Contains(r.Key) && !reshaped.Moves.ContainsKey(r.Key) && !reshaped.Superseded.Contains(r.Key)).ToList();
         if (vanished.Count > 0 && vanished.Count > maxVanishShare * upcoming.Count && !acceptRemovals)
         {
             run.Outcome = "held";
@@ -77,6 +82,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         }
 
         var actor = source.Actor;
+        await ReshapeAsync(connection, transaction, source.Id, reshaped, rows, events, actor, ct);
         var firstOfKey = new HashSet<string>(StringComparer.Ordinal);
         var past = 0;
         foreach (var item in feed.Events)
@@ -104,7 +110,8 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
                 {
                     if (item.Cancelled) { run.Unchanged++; continue; } // cancelled before we ever had it
                     if ((draft.SeriesEndsAt ?? DateTime.MaxValue) < now - horizonPast) { past++; continue; }
-                    await CreateAsync(connection, transaction, source, item, draft, values, hash, actor, ct);
+                    await CreateAsync(connection, transaction, source, item, draft, values, hash, actor,
+                        reshaped.Moderation.GetValueOrDefault(SeriesReshaping.BaseKey(item.Key, item.RecurrenceId)), ct);
                     run.Created++;
                     continue;
                 }
@@ -172,6 +179,45 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         await transaction.CommitAsync(ct);
     }
 
+    /// <summary>Carries out <see cref="SeriesReshaping.Plan"/>: the reused event's row takes its new key, and the
+    /// occurrences a series now stands for again are deleted (see there why deleted, not cancelled).</summary>
+    private static async Task ReshapeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sourceId, SeriesReshaping plan,
+        Dictionary<string, ImportedRow> rows, Dictionary<Guid, Event> events, Actor actor, CancellationToken ct)
+    {
+        foreach (var (from, (to, rid)) in plan.Moves)
+        {
+            var row = rows[from];
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update imported_events set key = @to, recurrence_id = @rid where source_id = @sourceId and key = @from",
+                new { sourceId, from, to, rid }, transaction, cancellationToken: ct));
+            rows.Remove(from);
+            rows[to] = new ImportedRow
+            {
+                Key = to, RecurrenceId = rid, EventId = row.EventId, SourceValuesJson = row.SourceValuesJson, SourceHash = row.SourceHash,
+                LocalFields = row.LocalFields,
+            };
+            if (events.ContainsKey(row.EventId))
+                await LogAsync(connection, transaction, row.EventId, actor, ModerationStore.Actions.Edited, rid is null
+                    ? "The source folded its single occurrences back into one series; this event stands for the series again."
+                    : "The source's series gained an exception, so it is now read as single occurrences; this event stands for the first upcoming one.",
+                    ct);
+        }
+        foreach (var key in plan.Superseded)
+        {
+            var row = rows[key];
+            if (events.Remove(row.EventId))
+            {
+                await connection.ExecuteAsync(new CommandDefinition("delete from events where id = @id", new { id = row.EventId }, transaction,
+                    cancellationToken: ct));
+                await LogAsync(connection, transaction, row.EventId, actor, ModerationStore.Actions.Deleted,
+                    "The source folded this occurrence back into its series, which now lists it; the single copy was removed.", ct);
+            }
+            await connection.ExecuteAsync(new CommandDefinition("delete from imported_events where source_id = @sourceId and key = @key",
+                new { sourceId, key }, transaction, cancellationToken: ct));
+            rows.Remove(key);
+        }
+    }
+
     /// <summary>The item as the form would send it, with what the source adds, judged by the one validator.</summary>
     private async Task<(EventDraft?, string?)> DraftAsync(ImportedEvent item, Source source, CancellationToken ct)
     {
@@ -194,9 +240,9 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
     }
 
     private static async Task CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Source source, ImportedEvent item,
-        EventDraft draft, Dictionary<string, string> values, string hash, Actor actor, CancellationToken ct)
+        EventDraft draft, Dictionary<string, string> values, string hash, Actor actor, string? inheritedModeration, CancellationToken ct)
     {
-        var created = (await EventStore.InsertAsync(connection, transaction, draft, source.AutoPublish ? "published" : "pending", null,
+        var created = (await EventStore.InsertAsync(connection, transaction, draft, inheritedModeration ?? (source.AutoPublish ? "published" : "pending"), null,
             Guid.CreateVersion7(), ct))!;
         var duplicate = await PossibleDuplicateAsync(connection, transaction, source.Id, created, ct);
         await connection.ExecuteAsync(new CommandDefinition("""
@@ -272,6 +318,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
     private sealed class ImportedRow
     {
         public string Key { get; init; } = "";
+        public string? RecurrenceId { get; init; }
         public Guid EventId { get; init; }
         public string SourceValuesJson { get; init; } = "{}";
         public string SourceHash { get; init; } = "";

@@ -38,6 +38,7 @@ public static class IcsFeedReader
         var reader = new Reading(options);
         if (latin1) reader.Note("The feed is not valid UTF-8; it was read as Windows-1252 (Latin-1).");
         foreach (var calendar in calendars) reader.ReadCalendar(calendar);
+        reader.NoteHorizon();
         return new FeedReadResult(reader.Events, reader.Skipped, reader.Notes);
     }
 
@@ -71,6 +72,24 @@ public static class IcsFeedReader
         private string? calendarZoneName;
         private SourceZone? floating;
         private readonly HashSet<string> keys = new(StringComparer.Ordinal);
+
+        // What expansion left out because it lies after the horizon, so that the report can say so (a moderator
+        // would otherwise see "seen 0" for a feed of series that start in three years).
+        private bool beyondHorizon;
+        private int seriesBeyond, seriesAllBeyond, overridesBeyond;
+
+        private bool AfterWindow(Moment m) => m.AllDay ? m.Date > WindowEnd.InUtc().Date : m.Instant > WindowEnd;
+
+        public void NoteHorizon()
+        {
+            var until = WindowEnd.InUtc().Date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+            if (seriesBeyond > 0)
+                Note($"{seriesBeyond} repeating series with exceptions {(seriesBeyond == 1 ? "has" : "have")} occurrences after the import horizon ({until}); those " +
+                     "are not imported yet and arrive as the horizon moves forward" +
+                     (seriesAllBeyond > 0 ? $". {seriesAllBeyond} of them {(seriesAllBeyond == 1 ? "has" : "have")} none before it, so nothing of them was imported yet." : "."));
+            if (overridesBeyond > 0)
+                Note($"{overridesBeyond} changed occurrence(s) of series take(s) place after the import horizon ({until}) and are not imported yet.");
+        }
 
         public void Note(string note)
         {
@@ -666,6 +685,7 @@ public static class IcsFeedReader
         private List<Moment> SourceOccurrences(Parsed master, Moment start, Moment end, out bool truncated, bool withoutExceptions = false)
         {
             truncated = false;
+            beyondHorizon = false;
             var e = master.Event;
             var results = new List<Moment>();
             var wall = start.AllDay ? null : start.Zone!;
@@ -714,12 +734,13 @@ public static class IcsFeedReader
                             .Select(o => start.AllDay ? LocalDate.FromDateOnly(o.Period.StartTime.Date).AtMidnight() : LocalDateTime.FromDateTime(o.Period.StartTime.Value));
                         foreach (var local in locals)
                         {
-                            if (local > windowEndLocal.PlusDays(2)) break;
+                            if (local > windowEndLocal.PlusDays(2)) { beyondHorizon = true; break; }
                             if (++count > 3000) { truncated = true; break; }
                             var moment = start.AllDay
                                 ? new Moment(true, local.Date, default, null)
                                 : new Moment(false, local.Date, wall!.ToInstant(local), wall);
                             if (InWindow(moment) && !results.Any(r => Same(r, moment))) results.Add(moment);
+                            else if (AfterWindow(moment)) beyondHorizon = true;
                         }
                     }
                     catch (Exception ex) when (ex is not ReadException)
@@ -732,11 +753,13 @@ public static class IcsFeedReader
             {
                 results.Add(start);
             }
+            else if (AfterWindow(start)) beyondHorizon = true;
 
             foreach (var moment in Dates(master, "RDATE", start))
             {
                 var m = start.AllDay && !moment.AllDay ? new Moment(true, moment.Local.Date, default, null) : moment;
                 if (InWindow(m) && !results.Any(r => Same(r, m))) results.Add(m);
+                else if (AfterWindow(m)) beyondHorizon = true;
             }
             foreach (var exdate in withoutExceptions ? [] : Dates(master, "EXDATE", null))
             {
@@ -757,6 +780,11 @@ public static class IcsFeedReader
         private void Expand(Parsed master, Moment start, Moment end, List<Parsed> overrides)
         {
             var occurrences = SourceOccurrences(master, start, end, out var truncated);
+            if (beyondHorizon)
+            {
+                seriesBeyond++;
+                if (occurrences.Count == 0) seriesAllBeyond++;
+            }
             var listed = SourceOccurrences(master, start, end, out _, withoutExceptions: true);
             if (truncated)
                 Note($"Series \"{FeedText.Line(master.Event.Summary, 80)}\" has more than 1,000 occurrences in the horizon; only the first 1,000 were imported.");
@@ -789,7 +817,11 @@ public static class IcsFeedReader
                     var oEnd = End(o, oStart);
                     // An override counts where it now takes place; one moved out of the horizon is left out like
                     // any occurrence there.
-                    if (!InWindow(oStart)) continue;
+                    if (!InWindow(oStart))
+                    {
+                        if (AfterWindow(oStart)) overridesBeyond++;
+                        continue;
+                    }
                     // The override stands for the occurrence it names; keyed by that occurrence's own instant so
                     // that the key does not depend on how the producer wrote the RECURRENCE-ID.
                     var original = Match(id!, listed);

@@ -67,7 +67,7 @@ public sealed class Importer(SourceStore sources, ImportStore store, FeedFetcher
                 logger.LogWarning(ex, "Reading the feed of source {SourceId} failed", source.Id);
                 return await FailAsync(source, lease, run, $"The feed could not be read: {ex.Message}", ct);
             }
-            await store.ApplyAsync(source, lease, run, feed, acceptRemovals, Options.MaxVanishShare, started, Options.HorizonPast,
+            await store.ApplyAsync(source, lease, run, feed, acceptRemovals, Options.MaxVanishShare, started, Options.HorizonPast, Options.HorizonFuture,
                 fetched.ETag, fetched.LastModified, next, ct);
             logger.LogInformation("Source {SourceId} run {Outcome}: {Created} created, {Updated} updated, {Cancelled} cancelled, {Skipped} skipped",
                 source.Id, run.Outcome, run.Created, run.Updated, run.Cancelled, run.Skipped.Count);

@@ -288,6 +288,37 @@ public sealed class SourceLifecycleTests
     }
 
     [Test]
+    public async Task The_API_review_queue_names_an_imported_events_source_and_possible_duplicate_as_the_admin_page_does()
+    {
+        var created = await _moderator.PostJsonAsync("/api/events", EventBuilder.Timed("National referral mechanism round table",
+            "2031-06-11T09:00", "2031-06-11T12:00", "Europe/Vienna"));
+        var formId = (await created.JsonAsync()).GetProperty("id").GetString()!;
+        var (id, path) = await AddSourceAsync();
+        _server.Serve(path, Ics.Calendar(
+            new Ics.Item("nrm@partner.example", "National Referral Mechanism Round Table", "20310611T100000", "20310611T130000"),
+            new Ics.Item("other@partner.example", "Shelter staff exchange", "20310611T140000", "20310611T150000")));
+        AssertCounts(await RunAsync(id), "ok", created: 2);
+
+        var items = (await (await _moderator.GetAsync("/api/moderation/queue")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        var nrmId = (await EventIdAsync(id, "nrm@partner.example")).ToString();
+        var otherId = (await EventIdAsync(id, "other@partner.example")).ToString();
+        var imported = items.Single(e => e.GetProperty("id").GetString() == nrmId);
+        var other = items.Single(e => e.GetProperty("id").GetString() == otherId);
+        Assert.Multiple(() =>
+        {
+            var import = imported.GetProperty("import");
+            Assert.That(import.GetProperty("sourceId").GetString(), Is.EqualTo(id));
+            Assert.That(import.GetProperty("sourceName").GetString(), Does.StartWith("Partner "));
+            Assert.That(import.GetProperty("possibleDuplicate").GetProperty("id").GetString(), Is.EqualTo(formId));
+            Assert.That(import.GetProperty("possibleDuplicate").GetProperty("title").GetString(), Is.EqualTo("National referral mechanism round table"));
+            Assert.That(other.GetProperty("import").GetProperty("possibleDuplicate").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        });
+
+        var doc = await (await _app.Anonymous().GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+        Assert.That(doc, Does.Contain("\"possibleDuplicate\"").And.Contain("flagged, never merged"));
+    }
+
+    [Test]
     public async Task Approved_events_appear_in_the_feed_and_the_JSON_at_the_instants_the_source_meant()
     {
         var (id, path) = await AddSourceAsync();
