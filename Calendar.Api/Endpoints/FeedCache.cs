@@ -15,6 +15,8 @@ public sealed class RenderedFeed(byte[] identity, string tag, DateTime lastModif
     public DateTime LastModified { get; } = lastModified;
     /// <summary>iCalendar, RSS or Atom: kept with the bytes, so the last version served in an outage keeps its type.</summary>
     public string ContentType { get; } = contentType;
+    /// <summary>Set while this rendering is its feed's remembered last version, so the hot path skips the lookup.</summary>
+    internal volatile bool RememberedAsLast;
 
     public byte[] Gzip => _gzip ??= Compress(Identity, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true));
     public byte[] Brotli => _brotli ??= Compress(Identity, s => new BrotliStream(s, CompressionLevel.Optimal, leaveOpen: true));
@@ -43,9 +45,13 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
     /// <summary>Remembers <paramref name="feed"/> as the newest rendering of <paramref name="feedKey"/> (feed and base URL).</summary>
     public void RememberLast(string feedKey, RenderedFeed feed)
     {
-        if (feed.Tag.Length == 0) return;
+        if (feed.Tag.Length == 0 || feed.RememberedAsLast) return;
         if (_last.TryGetValue(feedKey, out RenderedFeed? known) && (ReferenceEquals(known, feed) || known!.LastModified > feed.LastModified)) return;
-        _last.Set(feedKey, feed, new MemoryCacheEntryOptions { Size = feed.Identity.Length + feed.Identity.Length / 3 + 256 });
+        var entry = new MemoryCacheEntryOptions { Size = feed.Identity.Length + feed.Identity.Length / 3 + 256 };
+        // Evicted or replaced: the next request for this rendering remembers it again.
+        entry.RegisterPostEvictionCallback(static (_, value, _, _) => ((RenderedFeed)value!).RememberedAsLast = false);
+        _last.Set(feedKey, feed, entry);
+        feed.RememberedAsLast = true;
     }
 
     /// <summary>The newest rendering this instance served for <paramref name="feedKey"/>, if any.</summary>

@@ -181,7 +181,7 @@ public static class FeedEndpoints
             response.Headers.CacheControl = "no-cache"; // it may be published any minute
             return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "There is no published event with this id.");
         }
-        cache.RememberLast($"{key}|{baseUrl}", feed);
+        if (!feed.RememberedAsLast) cache.RememberLast($"{key}|{baseUrl}", feed);
         return Write(context, feed, fileName, inline);
     }
 
