@@ -259,20 +259,42 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         // Tags, organizer or q: rare values are best found through GIN and sorted, common ones by walking the
         // ordered index. Up to SparseLimit matches come through GIN; only when there are more does the walk run,
         // and then matches are dense enough that it stops early. Either way no branch sorts more than SparseLimit rows.
+        // First a bounded walk of the ordered index without the selective conditions: when it holds a full page of
+        // matches (or reaches the end of each branch), that page is the answer and GIN is never touched.
         var sql = $"""
-            with candidates as materialized (
+            with walked as materialized (
+                (select id, starts_at, false as long, true{where.Conditions} as hit from events
+                  where moderation = 'published' and recurrence is null and not is_long
+                    and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Plain}
+                  order by starts_at, id limit @take * 10)
+                union all
+                (select id, starts_at, true, true{where.Conditions} from events
+                  where moderation = 'published' and recurrence is null and is_long
+                    and ends_at > @from{window}{keyset}{where.Plain}
+                  order by starts_at, id limit @take * 10)),
+            walk as (select bool_and(enough) as enough from (
+                select count(*) filter (where hit) >= @take or count(*) < @take * 10 as enough
+                  from walked group by long
+                union all select true) b),
+            candidates as materialized (
                 (select id from events
                   where moderation = 'published' and recurrence is null and not is_long
                     and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Conditions}
+                    and not (select enough from walk)
                   limit {SparseLimit + 1})
                 union all
                 (select id from events
                   where moderation = 'published' and recurrence is null and is_long
                     and ends_at > @from{window}{keyset}{where.Conditions}
+                    and not (select enough from walk)
                   limit {SparseLimit + 1})),
-            sparse as (select count(*) <= {SparseLimit} as yes from candidates)
+            sparse as (select (select enough from walk) or count(*) <= {SparseLimit} as yes from candidates)
             (select {Columns} from events
-              where id in (select id from candidates) and (select yes from sparse)
+              where id in (select id from walked where hit) and (select enough from walk)
+              order by starts_at, id limit @take)
+            union all
+            (select {Columns} from events
+              where id in (select id from candidates) and (select yes from sparse) and not (select enough from walk)
               order by starts_at, id limit @take)
             union all
             (select {Columns} from events
@@ -382,13 +404,16 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         public DynamicParameters Parameters { get; } = new();
         public string Conditions { get; }
         public string WalkConditions { get; }
+        /// <summary>The conditions that are not <see cref="Selective"/> (no GIN index), for the bounded walk.</summary>
+        public string Plain { get; }
         public bool Selective { get; }
 
         public FilterSql(EventFilter filter)
         {
             var sql = new System.Text.StringBuilder();
             var walk = new System.Text.StringBuilder();
-            void Both(string condition) { sql.Append(condition); walk.Append(condition); }
+            var plain = new System.Text.StringBuilder();
+            void Both(string condition) { sql.Append(condition); walk.Append(condition); plain.Append(condition); }
             // One kind as plain equality, so the (kind, starts_at, id) index also gives the order.
             if (filter.Kinds.Count == 1) { Both(" and kind = @kind"); Parameters.Add("kind", filter.Kinds[0]); }
             if (filter.Kinds.Count > 1) { Both(" and kind = any(@kinds)"); Parameters.Add("kinds", filter.Kinds.ToArray()); }
@@ -419,6 +444,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             }
             Conditions = sql.ToString();
             WalkConditions = walk.ToString();
+            Plain = plain.ToString();
         }
     }
 }
