@@ -234,24 +234,26 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             where.Parameters.Add("afterId", after.Id);
         }
 
+        // The three kinds of row, each with the index that serves it: one-off events up to 31 days long (start index,
+        // bounded below), long ones (their own partial index), and series (expanded in memory).
+        var oneOff = $"moderation = 'published' and recurrence is null and not is_long and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}";
+        var longOnes = $"moderation = 'published' and recurrence is null and is_long and ends_at > @from{window}{keyset}";
+        var series = includeSeries
+            ? $"""
+
+              union all
+              (select {Columns} from events
+                where moderation = 'published' and recurrence is not null
+                  and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
+              """
+            : "";
+
         if (!where.Selective)
         {
             var plain = $"""
-                (select {Columns} from events
-                  where moderation = 'published' and recurrence is null and not is_long
-                    and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Conditions}
-                  order by starts_at, id limit @take)
+                (select {Columns} from events where {oneOff}{where.Conditions} order by starts_at, id limit @take)
                 union all
-                (select {Columns} from events
-                  where moderation = 'published' and recurrence is null and is_long
-                    and ends_at > @from{window}{keyset}{where.Conditions}
-                  order by starts_at, id limit @take)
-                {(includeSeries ? $"""
-                union all
-                (select {Columns} from events
-                  where moderation = 'published' and recurrence is not null
-                    and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
-                """ : "")}
+                (select {Columns} from events where {longOnes}{where.Conditions} order by starts_at, id limit @take){series}
                 """;
             return (plain, where.Parameters);
         }
@@ -264,30 +266,18 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var sql = $"""
             with walked as materialized (
                 (select id, starts_at, false as long, true{where.Conditions} as hit from events
-                  where moderation = 'published' and recurrence is null and not is_long
-                    and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Plain}
-                  order by starts_at, id limit @take * 10)
+                  where {oneOff}{where.Plain} order by starts_at, id limit @take * 10)
                 union all
                 (select id, starts_at, true, true{where.Conditions} from events
-                  where moderation = 'published' and recurrence is null and is_long
-                    and ends_at > @from{window}{keyset}{where.Plain}
-                  order by starts_at, id limit @take * 10)),
+                  where {longOnes}{where.Plain} order by starts_at, id limit @take * 10)),
             walk as (select bool_and(enough) as enough from (
                 select count(*) filter (where hit) >= @take or count(*) < @take * 10 as enough
                   from walked group by long
                 union all select true) b),
             candidates as materialized (
-                (select id from events
-                  where moderation = 'published' and recurrence is null and not is_long
-                    and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.Conditions}
-                    and not (select enough from walk)
-                  limit {SparseLimit + 1})
+                (select id from events where {oneOff}{where.Conditions} and not (select enough from walk) limit {SparseLimit + 1})
                 union all
-                (select id from events
-                  where moderation = 'published' and recurrence is null and is_long
-                    and ends_at > @from{window}{keyset}{where.Conditions}
-                    and not (select enough from walk)
-                  limit {SparseLimit + 1})),
+                (select id from events where {longOnes}{where.Conditions} and not (select enough from walk) limit {SparseLimit + 1})),
             sparse as (select (select enough from walk) or count(*) <= {SparseLimit} as yes from candidates)
             (select {Columns} from events
               where id in (select id from walked where hit) and (select enough from walk)
@@ -298,22 +288,12 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
               order by starts_at, id limit @take)
             union all
             (select {Columns} from events
-              where moderation = 'published' and recurrence is null and not is_long
-                and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}{where.WalkConditions}
-                and not (select yes from sparse)
+              where {oneOff}{where.WalkConditions} and not (select yes from sparse)
               order by starts_at, id limit @take)
             union all
             (select {Columns} from events
-              where moderation = 'published' and recurrence is null and is_long
-                and ends_at > @from{window}{keyset}{where.WalkConditions}
-                and not (select yes from sparse)
-              order by starts_at, id limit @take)
-            {(includeSeries ? $"""
-            union all
-            (select {Columns} from events
-              where moderation = 'published' and recurrence is not null
-                and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
-            """ : "")}
+              where {longOnes}{where.WalkConditions} and not (select yes from sparse)
+              order by starts_at, id limit @take){series}
             """;
         return (sql, where.Parameters);
     }

@@ -204,7 +204,7 @@ public sealed class PagesBrowserTests
         Assert.That(dialogs, Is.Empty);
 
         // The widget inside the partner's page (open Shadow DOM, which axe-core audits) passes the same audit.
-        Assert.That(await AuditAsync(page), Is.Empty);
+        Assert.That(await Support.Axe.SeriousViolationsAsync(page), Is.Empty);
     }
 
     [Test]
@@ -271,7 +271,7 @@ public sealed class PagesBrowserTests
     {
         var (page, _) = await NewPageAsync(bypassCsp: true);
         await page.GotoAsync(Url(path.Replace("{webinar}", _webinarId)));
-        Assert.That(await AuditAsync(page), Is.Empty);
+        Assert.That(await Support.Axe.SeriousViolationsAsync(page), Is.Empty);
         if (path == "/")
         {
             await page.SetViewportSizeAsync(390, 844);
@@ -283,24 +283,6 @@ public sealed class PagesBrowserTests
         if (path.Contains("theme=dark")) await Support.Browser.ScreenshotAsync(page, "embed-dark");
     }
 
-    /// <summary>Serious and critical axe-core violations on the page (axe.min.js from npm, injected).</summary>
-    private static async Task<IReadOnlyList<string?>> AuditAsync(IPage page)
-    {
-        await page.AddScriptTagAsync(new() { Path = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Browser", "node_modules", "axe-core", "axe.min.js") });
-        var audit = await page.EvaluateAsync<JsonElement>("""
-            async () => {
-                const result = await axe.run(document, { iframes: false });
-                return {
-                    passes: result.passes.length,
-                    violations: result.violations
-                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))
-                };
-            }
-            """);
-        Assert.That(audit.GetProperty("passes").GetInt32(), Is.GreaterThan(10), "axe ran its rules");
-        return audit.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).ToList();
-    }
 
     /// <summary>A partner's site: one static HTML page on its own loopback port (a different origin).</summary>
     private sealed class StaticHost : IAsyncDisposable

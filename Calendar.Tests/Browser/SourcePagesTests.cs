@@ -155,7 +155,7 @@ public sealed class SourcePagesTests
         foreach (var path in new[] { "/admin/sources", $"/admin/sources/{id}", "/admin" })
         {
             await page.GotoAsync(new Uri(_base, path).ToString());
-            failures.AddRange(await AuditAsync(page, path));
+            failures.AddRange(await Support.Axe.SeriousViolationsAsync(page, path));
         }
         Assert.That(await page.Locator(".duplicate-flag").InnerTextAsync(), Does.Contain("Possible duplicate of Axe session one"), "the queue flags it");
         Assert.That(await page.GotoAsync(new Uri(_base, $"/admin/sources/{id}").ToString()) is not null);
@@ -163,25 +163,8 @@ public sealed class SourcePagesTests
         await page.GotoAsync(new Uri(_base, "/admin/sources").ToString());
         await page.GetByRole(AriaRole.Button, new() { Name = "Add source" }).ClickAsync();
         await page.Locator("#error-summary").WaitForAsync();
-        failures.AddRange(await AuditAsync(page, "/admin/sources with errors"));
+        failures.AddRange(await Support.Axe.SeriousViolationsAsync(page, "/admin/sources with errors"));
         Assert.That(failures, Is.Empty);
     }
 
-    private static async Task<IEnumerable<string>> AuditAsync(IPage page, string label)
-    {
-        await page.AddScriptTagAsync(new() { Path = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Browser", "node_modules", "axe-core", "axe.min.js") });
-        var audit = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
-            async () => {
-                const result = await axe.run(document);
-                return {
-                    passes: result.passes.length,
-                    violations: result.violations
-                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))
-                };
-            }
-            """);
-        Assert.That(audit.GetProperty("passes").GetInt32(), Is.GreaterThan(10), $"axe ran its rules on {label}");
-        return audit.GetProperty("violations").EnumerateArray().Select(v => $"{label}: {v.GetString()}");
-    }
 }

@@ -169,12 +169,12 @@ public sealed class SubmitAndModerateTests
         var (page, _) = await NewPageAsync(bypassCsp: true);
         var failures = new List<string>();
         await page.GotoAsync(new Uri(_base, "/submit").ToString());
-        failures.AddRange(await AuditAsync(page, "/submit"));
+        failures.AddRange(await Support.Axe.SeriousViolationsAsync(page, "/submit"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit for review" }).ClickAsync();
         await page.Locator("#error-summary").WaitForAsync();
-        failures.AddRange(await AuditAsync(page, "/submit with errors"));
+        failures.AddRange(await Support.Axe.SeriousViolationsAsync(page, "/submit with errors"));
         await page.GotoAsync(new Uri(_base, "/login").ToString());
-        failures.AddRange(await AuditAsync(page, "/login"));
+        failures.AddRange(await Support.Axe.SeriousViolationsAsync(page, "/login"));
         await page.GetByLabel("E-mail").FillAsync("axe@example.org");
         await page.GetByLabel("Password").FillAsync("a long moderator password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -182,26 +182,9 @@ public sealed class SubmitAndModerateTests
         foreach (var path in new[] { "/admin", $"/admin/events/{id}", $"/admin/events/{id}/edit", "/admin/accounts" })
         {
             await page.GotoAsync(new Uri(_base, path).ToString());
-            failures.AddRange(await AuditAsync(page, path));
+            failures.AddRange(await Support.Axe.SeriousViolationsAsync(page, path));
         }
         Assert.That(failures, Is.Empty);
     }
 
-    private static async Task<IEnumerable<string>> AuditAsync(IPage page, string label)
-    {
-        await page.AddScriptTagAsync(new() { Path = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Browser", "node_modules", "axe-core", "axe.min.js") });
-        var audit = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
-            async () => {
-                const result = await axe.run(document);
-                return {
-                    passes: result.passes.length,
-                    violations: result.violations
-                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))
-                };
-            }
-            """);
-        Assert.That(audit.GetProperty("passes").GetInt32(), Is.GreaterThan(10), $"axe ran its rules on {label}");
-        return audit.GetProperty("violations").EnumerateArray().Select(v => $"{label}: {v.GetString()}");
-    }
 }

@@ -170,12 +170,7 @@ public sealed class OutageTests
             Assert.That(await page.TitleAsync(), Does.StartWith("Temporarily unavailable"));
             Assert.That(await page.GetByRole(AriaRole.Heading, new() { Name = "Temporarily unavailable" }).IsVisibleAsync(), Is.True);
             await Support.Browser.ScreenshotAsync(page, "database-unavailable");
-            await page.AddScriptTagAsync(new() { Path = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Browser", "node_modules", "axe-core", "axe.min.js") });
-            var violations = await page.EvaluateAsync<JsonElement>("""
-                async () => (await axe.run(document)).violations
-                    .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help)
-                """);
-            Assert.That(violations.EnumerateArray().Select(v => v.GetString()), Is.Empty);
+            Assert.That(await Support.Axe.SeriousViolationsAsync(page), Is.Empty);
         }
         finally
         {

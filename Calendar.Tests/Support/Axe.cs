@@ -6,8 +6,9 @@ namespace Calendar.Tests.Support;
 /// <summary>axe-core (npm, locked in Calendar.Tests/Browser) injected into a page.</summary>
 public static class Axe
 {
-    /// <summary>The serious and critical violations on the page, one line each.</summary>
-    public static async Task<IReadOnlyList<string?>> SeriousViolationsAsync(IPage page)
+    /// <summary>The serious and critical violations on the page, one line each, prefixed with <paramref name="label"/>
+    /// when given (so one list can collect several pages).</summary>
+    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string? label = null)
     {
         await page.AddScriptTagAsync(new() { Path = Path.Combine(Browser.FindRepositoryRoot(), "Calendar.Tests", "Browser", "node_modules", "axe-core", "axe.min.js") });
         var audit = await page.EvaluateAsync<JsonElement>("""
@@ -21,7 +22,7 @@ public static class Axe
                 };
             }
             """);
-        Assert.That(audit.GetProperty("passes").GetInt32(), Is.GreaterThan(10), "axe ran its rules");
-        return audit.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).ToList();
+        Assert.That(audit.GetProperty("passes").GetInt32(), Is.GreaterThan(10), $"axe ran its rules on {label ?? page.Url}");
+        return audit.GetProperty("violations").EnumerateArray().Select(v => label is null ? v.GetString() ?? "" : $"{label}: {v.GetString()}").ToList();
     }
 }
