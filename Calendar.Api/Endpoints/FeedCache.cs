@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Compression;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -36,8 +35,7 @@ public sealed class RenderedFeed(byte[] identity, string tag, DateTime lastModif
 /// </summary>
 public sealed class FeedCache(long sizeLimitBytes) : IDisposable
 {
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
-    private readonly ConcurrentDictionary<string, Lazy<Task<RenderedFeed?>>> _rendering = new(StringComparer.Ordinal);
+    private readonly RenderCache<RenderedFeed> _feeds = new(sizeLimitBytes, (_, feed) => Size(feed), TimeSpan.FromMinutes(30));
     // The newest rendering of each feed, whatever its version, without expiry: what subscribers get while the
     // database is out of reach. Bounded in bytes like the main cache (mostly the same objects).
     private readonly MemoryCache _last = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
@@ -47,12 +45,15 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
     {
         if (feed.Tag.Length == 0 || feed.RememberedAsLast) return;
         if (_last.TryGetValue(feedKey, out RenderedFeed? known) && (ReferenceEquals(known, feed) || known!.LastModified > feed.LastModified)) return;
-        var entry = new MemoryCacheEntryOptions { Size = feed.Identity.Length + feed.Identity.Length / 3 + 256 };
+        var entry = new MemoryCacheEntryOptions { Size = Size(feed) };
         // Evicted or replaced: the next request for this rendering remembers it again.
         entry.RegisterPostEvictionCallback(static (_, value, _, _) => ((RenderedFeed)value!).RememberedAsLast = false);
         _last.Set(feedKey, feed, entry);
         feed.RememberedAsLast = true;
     }
+
+    /// <summary>Room for the identity bytes and the compressed forms (about a third of the identity size together).</summary>
+    private static long Size(RenderedFeed feed) => feed.Identity.Length + feed.Identity.Length / 3 + 256;
 
     /// <summary>The newest rendering this instance served for <paramref name="feedKey"/>, if any.</summary>
     public RenderedFeed? Last(string feedKey) => _last.TryGetValue(feedKey, out RenderedFeed? feed) ? feed : null;
@@ -60,33 +61,12 @@ public sealed class FeedCache(long sizeLimitBytes) : IDisposable
     /// <summary>The cached feed, or the one <paramref name="render"/> makes; concurrent requests for the same
     /// key share one rendering, which no single request can cancel (each waiter stops waiting on its own token).
     /// A null rendering (not found), or one without a tag (data changed meanwhile), is not cached.</summary>
-    public async Task<RenderedFeed?> GetOrRenderAsync(string key, Func<Task<RenderedFeed?>> render, CancellationToken ct)
-    {
-        if (_cache.TryGetValue(key, out RenderedFeed? hit)) return hit;
-        var lazy = _rendering.GetOrAdd(key, _ => new Lazy<Task<RenderedFeed?>>(render));
-        try
-        {
-            var feed = await lazy.Value.WaitAsync(ct);
-            if (feed is { Tag.Length: > 0 })
-            {
-                // Room for the compressed forms too (about a third of the identity size together).
-                _cache.Set(key, feed, new MemoryCacheEntryOptions
-                {
-                    Size = feed.Identity.Length + feed.Identity.Length / 3 + 256,
-                    SlidingExpiration = TimeSpan.FromMinutes(30),
-                });
-            }
-            return feed;
-        }
-        finally
-        {
-            _rendering.TryRemove(new KeyValuePair<string, Lazy<Task<RenderedFeed?>>>(key, lazy));
-        }
-    }
+    public async Task<RenderedFeed?> GetOrRenderAsync(string key, Func<Task<RenderedFeed?>> render, CancellationToken ct) =>
+        _feeds.TryGet(key, out var hit) ? hit : await _feeds.RenderAsync(key, render, feed => feed.Tag.Length > 0, ct);
 
     public void Dispose()
     {
-        _cache.Dispose();
+        _feeds.Dispose();
         _last.Dispose();
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Calendar.Api.Endpoints;
 
@@ -15,35 +13,17 @@ public sealed record CachedList(byte[] Body, string ETag, DateTime ValidUntil);
 /// </summary>
 public sealed class ListCache(long sizeLimitBytes) : IDisposable
 {
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = sizeLimitBytes, CompactionPercentage = 0.25 });
-    private readonly ConcurrentDictionary<string, Lazy<Task<CachedList>>> _rendering = new(StringComparer.Ordinal);
+    private readonly RenderCache<CachedList> _pages = new(sizeLimitBytes, (key, page) => page.Body.Length + key.Length * 2 + 256, TimeSpan.FromMinutes(10));
 
     /// <summary>The cached page if it is still right at <paramref name="now"/>, else the one <paramref name="render"/>
     /// makes; concurrent requests for one key share a rendering that no single request can cancel.</summary>
     public async Task<CachedList> GetOrRenderAsync(string key, DateTime now, Func<Task<CachedList>> render, CancellationToken ct)
     {
-        if (_cache.TryGetValue(key, out CachedList? hit) && hit!.ValidUntil > now) return hit;
-        var lazy = _rendering.GetOrAdd(key, _ => new Lazy<Task<CachedList>>(render));
-        try
-        {
-            var page = await lazy.Value.WaitAsync(ct);
-            if (page.ValidUntil > now)
-            {
-                _cache.Set(key, page, new MemoryCacheEntryOptions
-                {
-                    Size = page.Body.Length + key.Length * 2 + 256,
-                    SlidingExpiration = TimeSpan.FromMinutes(10),
-                });
-                return page;
-            }
-        }
-        finally
-        {
-            _rendering.TryRemove(new KeyValuePair<string, Lazy<Task<CachedList>>>(key, lazy));
-        }
+        if (_pages.TryGet(key, out var hit) && hit!.ValidUntil > now) return hit;
+        var page = await _pages.RenderAsync(key, async () => await render(), p => p.ValidUntil > now, ct);
         // A shared rendering made for an earlier instant whose first occurrence has ended meanwhile: not for us.
-        return await render();
+        return page is not null && page.ValidUntil > now ? page : await render();
     }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose() => _pages.Dispose();
 }
