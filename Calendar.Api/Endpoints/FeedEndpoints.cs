@@ -106,7 +106,7 @@ public static class FeedEndpoints
             return await Serve(context, feeds, cache, state, $"e:{id:N}", baseUrl, $"{id:D}.ics", async (baseUrl, renderCt) =>
             {
                 var e = await events.FindAsync(id, renderCt);
-                return e is null || e.Moderation != "published" ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
+                return e is null || e.Moderation != ModerationState.Published ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
             }, ct, inline: false);
         });
     }

@@ -84,7 +84,7 @@ public static class NewsFeeds
             : Occurrences.Expand(e, now, null, null, 1).FirstOrDefault() ?? Occurrence.Single(e);
         var page = FeedLinks.EventPage(new Uri(baseUrl + "/"), e.Id);
         var item = new SyndicationItem(
-            (e.Status == "cancelled" ? "Cancelled: " : "") + e.Title,
+            (e.Status == EventStatus.Cancelled ? "Cancelled: " : "") + e.Title,
             SyndicationContent.CreatePlaintextContent(Summary(e, o)),
             new Uri(page),
             "urn:uuid:" + e.Id.ToString("D"),

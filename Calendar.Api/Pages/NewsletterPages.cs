@@ -94,7 +94,7 @@ public static class NewsletterPages
             foreach (var o in group.Occurrences)
             {
                 var e = o.Event;
-                text.Append("* ").Append(e.Status == "cancelled" ? "CANCELLED: " : "").Append(e.Title).Append('\n');
+                text.Append("* ").Append(e.Status == EventStatus.Cancelled ? "CANCELLED: " : "").Append(e.Title).Append('\n');
                 text.Append("  When: ").Append(When(o)).Append('\n');
                 text.Append("  Where: ").Append(Where(e)).Append('\n');
                 if (e.Organizers.Length > 0) text.Append("  Organizers: ").Append(string.Join(", ", e.Organizers)).Append('\n');

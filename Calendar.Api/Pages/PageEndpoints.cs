@@ -99,7 +99,7 @@ public static class PageEndpoints
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
         var e = await store.FindAsync(id, ct);
-        if (e is null || e.Moderation != "published")
+        if (e is null || e.Moderation != ModerationState.Published)
             return new RazorComponentResult<NotFoundPage>(new { What = "event" }) { StatusCode = 404 };
         var now = clock.GetUtcNow().UtcDateTime;
         // A series shows its next occurrence (or its last one once it is over); a one-off shows itself.

@@ -67,7 +67,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var created = (await InsertAsync(connection, transaction, draft, moderation, ownerId, Guid.CreateVersion7(), ct))!;
-        await ModerationStore.LogAsync(connection, transaction, created.Id, actor, ModerationStore.Actions.Created, null, ct);
+        await ModerationStore.LogAsync(connection, transaction, created.Id, actor, ModerationAction.Created, null, ct);
         await transaction.CommitAsync(ct);
         return created;
     }
@@ -100,22 +100,22 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             returning {Columns}
             """;
         return await WriteAsync(id, scope, sql,
-            Parameters(draft, new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }), actor, ModerationStore.Actions.Edited, ct);
+            Parameters(draft, new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }), actor, ModerationAction.Edited, ct);
     }
 
     public async Task<WriteResult> CancelAsync(Guid id, EventScope scope, long? expectedRevision, Actor actor, CancellationToken ct)
     {
         const string sql = $"""
             update events set
-                sequence = sequence + case when status <> 'cancelled' then 1 else 0 end,
-                status = 'cancelled',
-                updated_at = case when status <> 'cancelled' then greatest(now(), updated_at) else updated_at end,
-                revision = revision + case when status <> 'cancelled' then 1 else 0 end
+                sequence = sequence + case when status <> '{EventStatus.Cancelled}' then 1 else 0 end,
+                status = '{EventStatus.Cancelled}',
+                updated_at = case when status <> '{EventStatus.Cancelled}' then greatest(now(), updated_at) else updated_at end,
+                revision = revision + case when status <> '{EventStatus.Cancelled}' then 1 else 0 end
             where id = @Id and (@AnyOwner or owner_id = @OwnerId) and (@Expected::bigint is null or revision = @Expected)
             returning {Columns}
             """;
         return await WriteAsync(id, scope, sql,
-            new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }, actor, ModerationStore.Actions.Cancelled, ct);
+            new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }, actor, ModerationAction.Cancelled, ct);
     }
 
     /// <summary>Deletes an event and writes its "deleted" audit row in the same transaction.</summary>
@@ -125,7 +125,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition("delete from events where id = @id", new { id }, transaction, cancellationToken: ct)) == 0)
             return false;
-        await ModerationStore.LogAsync(connection, transaction, id, actor, ModerationStore.Actions.Deleted, null, ct);
+        await ModerationStore.LogAsync(connection, transaction, id, actor, ModerationAction.Deleted, null, ct);
         await transaction.CommitAsync(ct);
         return true;
     }
@@ -236,14 +236,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
         // The three kinds of row, each with the index that serves it: one-off events up to 31 days long (start index,
         // bounded below), long ones (their own partial index), and series (expanded in memory).
-        var oneOff = $"moderation = 'published' and recurrence is null and not is_long and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}";
-        var longOnes = $"moderation = 'published' and recurrence is null and is_long and ends_at > @from{window}{keyset}";
+        var oneOff = $"moderation = '{ModerationState.Published}' and recurrence is null and not is_long and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}";
+        var longOnes = $"moderation = '{ModerationState.Published}' and recurrence is null and is_long and ends_at > @from{window}{keyset}";
         var series = includeSeries
             ? $"""
 
               union all
               (select {Columns} from events
-                where moderation = 'published' and recurrence is not null
+                where moderation = '{ModerationState.Published}' and recurrence is not null
                   and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
               """
             : "";
@@ -307,7 +307,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         return ($"""
             select {Columns} from events
-             where moderation = 'published' and recurrence is not null{window}{where.Conditions}
+             where moderation = '{ModerationState.Published}' and recurrence is not null{window}{where.Conditions}
             """, where.Parameters);
     }
 
@@ -329,7 +329,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         var sql = $"""
             select {Columns} from events
-             where moderation = 'published' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
+             where moderation = '{ModerationState.Published}' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
              order by starts_at, id
             """;
         return (sql, where.Parameters);
@@ -342,19 +342,19 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     /// <summary>Primary language tags (fr for fr and fr-BE), as the language filter matches them.</summary>
     public Task<IReadOnlyList<FacetCount>> LanguagesAsync(CancellationToken ct) => FacetAsync(LanguagesFacet, ct);
 
-    private const string TagsFacet = """
+    private const string TagsFacet = $"""
         select t as value, count(*)::int as count from events, unnest(tags) as t
-         where moderation = 'published' group by t order by count(*) desc, t
+         where moderation = '{ModerationState.Published}' group by t order by count(*) desc, t
         """;
 
-    private const string OrganizersFacet = """
+    private const string OrganizersFacet = $"""
         select o as value, count(*)::int as count from events, unnest(organizers) as o
-         where moderation = 'published' group by o order by count(*) desc, o
+         where moderation = '{ModerationState.Published}' group by o order by count(*) desc, o
         """;
 
-    private const string LanguagesFacet = """
+    private const string LanguagesFacet = $"""
         select split_part(lower(language), '-', 1) as value, count(*)::int as count from events
-         where moderation = 'published' and language is not null group by 1 order by count(*) desc, 1
+         where moderation = '{ModerationState.Published}' and language is not null group by 1 order by count(*) desc, 1
         """;
 
     private async Task<IReadOnlyList<FacetCount>> FacetAsync(string sql, CancellationToken ct)

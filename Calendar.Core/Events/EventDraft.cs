@@ -113,7 +113,7 @@ public sealed record EventDraft
             Title = input.Title!,
             Description = input.Description ?? "",
             Kind = input.Kind!,
-            Status = input.Status ?? "confirmed",
+            Status = input.Status ?? EventStatus.Confirmed,
             AllDay = allDay,
             StartsOn = startsOn,
             EndsOn = endsOn,

@@ -87,7 +87,7 @@ public static class IcsWriter
 
     private static int Event(IcsBuffer ics, Event e, bool zoned, IcsOptions options)
     {
-        var cancelled = e.Status == "cancelled";
+        var cancelled = e.Status == EventStatus.Cancelled;
         var free = cancelled || e.Kind is "world-day" or "deadline";
         var pageUrl = $"{options.BaseUrl.TrimEnd('/')}/events/{e.Id:D}";
 
@@ -119,9 +119,9 @@ public static class IcsWriter
         if (e.Recurrence is not null) ics.Line("RRULE", RuleFor(e));
         if (e.AllDay) ics.Line("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
 
-        ics.Line("STATUS", e.Status switch { "cancelled" => "CANCELLED", "tentative" => "TENTATIVE", _ => "CONFIRMED" });
+        ics.Line("STATUS", e.Status switch { EventStatus.Cancelled => "CANCELLED", EventStatus.Tentative => "TENTATIVE", _ => "CONFIRMED" });
         ics.Line("TRANSP", free ? "TRANSPARENT" : "OPAQUE");
-        ics.Line("X-MICROSOFT-CDO-BUSYSTATUS", free ? "FREE" : e.Status == "tentative" ? "TENTATIVE" : "BUSY");
+        ics.Line("X-MICROSOFT-CDO-BUSYSTATUS", free ? "FREE" : e.Status == EventStatus.Tentative ? "TENTATIVE" : "BUSY");
 
         if (Location(e) is { } location) ics.TextLine("LOCATION", location);
 
