@@ -78,7 +78,7 @@ public static class NewsletterPages
     public static string When(Occurrence o) =>
         o.Event.TimeZone is null ? Display.When(o) + " (all day)" : $"{Display.When(o)} ({o.Event.TimeZone})";
 
-    public static string Where(Event e) => Display.Place(e) is { Length: > 0 } place ? place : "Place to be announced";
+    public static string Where(Event e) => Place.Short(e) is { Length: > 0 } place ? place : "Place to be announced";
 
     public static string Page(NewsletterModel m, Event e) => FeedLinks.EventPage(m.BaseUri, e.Id);
 

@@ -16,7 +16,7 @@ public sealed record SharingCard(string Title, string Description, string Url)
     public static SharingCard ForEvent(Event e, Occurrence o, string pageUrl)
     {
         var title = e.Status == EventStatus.Cancelled ? $"Cancelled: {e.Title}" : e.Title;
-        var place = Display.Place(e);
+        var place = Place.Short(e);
         var facts = string.Join(" · ", new[] { Display.When(o), place.Length > 0 ? place : null, e.Organizers.Length > 0 ? string.Join(", ", e.Organizers) : null }
             .Where(p => p is not null));
         var text = e.Description.ReplaceLineEndings(" ").Trim();

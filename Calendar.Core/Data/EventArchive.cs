@@ -35,7 +35,7 @@ public sealed class EventArchive(NpgsqlDataSource dataSource)
         var window = "";
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         var sql = $"""
-            select {EventStore.Columns}, published_at from events
+            select {EventStore.PublicColumns}, published_at from events
              where moderation = '{ModerationState.Published}' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
              order by published_at desc, id desc
              limit @limit

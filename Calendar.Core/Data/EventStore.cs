@@ -21,12 +21,16 @@ public readonly record struct EventScope(bool Any, Guid? OwnerId)
 /// <summary>Reads and writes events. SQL sits beside each call; columns are named, never '*'.</summary>
 public sealed class EventStore(NpgsqlDataSource dataSource)
 {
-    public const string Columns = """
+    /// <summary>What public reads select (lists, feeds, the archive): every column but the private contact_email
+    /// and owner_id, so no public surface can show them.</summary>
+    public const string PublicColumns = """
         id, title, description, kind, status, moderation, all_day, starts_on, ends_on, starts_local, ends_local,
         time_zone, starts_at, ends_at, recurrence, series_ends_at, venue, address, city, country, online, join_url,
-        organizers, tags, language, registration_url, more_info_url, contact_email, owner_id, created_at, updated_at,
-        sequence, revision
+        organizers, tags, language, registration_url, more_info_url, created_at, updated_at, sequence, revision
         """;
+
+    /// <summary>Every column: for single-event reads, moderators' and owners' reads, and what writes return.</summary>
+    public const string Columns = $"{PublicColumns}, contact_email, owner_id";
 
     // Everything a feed or page shows; a change to any of these raises SEQUENCE so that calendar clients
     // (Google in particular) take the update.
@@ -242,7 +246,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             ? $"""
 
               union all
-              (select {Columns} from events
+              (select {PublicColumns} from events
                 where moderation = '{ModerationState.Published}' and recurrence is not null
                   and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
               """
@@ -251,9 +255,9 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         if (!where.Selective)
         {
             var plain = $"""
-                (select {Columns} from events where {oneOff}{where.Conditions} order by starts_at, id limit @take)
+                (select {PublicColumns} from events where {oneOff}{where.Conditions} order by starts_at, id limit @take)
                 union all
-                (select {Columns} from events where {longOnes}{where.Conditions} order by starts_at, id limit @take){series}
+                (select {PublicColumns} from events where {longOnes}{where.Conditions} order by starts_at, id limit @take){series}
                 """;
             return (plain, where.Parameters);
         }
@@ -279,19 +283,19 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 union all
                 (select id from events where {longOnes}{where.Conditions} and not (select enough from walk) limit {SparseLimit + 1})),
             sparse as (select (select enough from walk) or count(*) <= {SparseLimit} as yes from candidates)
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where id in (select id from walked where hit) and (select enough from walk)
               order by starts_at, id limit @take)
             union all
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where id in (select id from candidates) and (select yes from sparse) and not (select enough from walk)
               order by starts_at, id limit @take)
             union all
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where {oneOff}{where.WalkConditions} and not (select yes from sparse)
               order by starts_at, id limit @take)
             union all
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where {longOnes}{where.WalkConditions} and not (select yes from sparse)
               order by starts_at, id limit @take){series}
             """;
@@ -306,7 +310,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var window = "";
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         return ($"""
-            select {Columns} from events
+            select {PublicColumns} from events
              where moderation = '{ModerationState.Published}' and recurrence is not null{window}{where.Conditions}
             """, where.Parameters);
     }
@@ -328,7 +332,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var window = "";
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         var sql = $"""
-            select {Columns} from events
+            select {PublicColumns} from events
              where moderation = '{ModerationState.Published}' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
              order by starts_at, id
             """;
