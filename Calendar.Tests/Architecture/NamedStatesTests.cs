@@ -24,7 +24,7 @@ public sealed partial class NamedStatesTests
     [Test]
     public void No_moderation_state_status_role_or_source_state_is_spelled_as_a_literal_outside_its_definition()
     {
-        var root = Browser.FindRepositoryRoot();
+        var root = Support.Browser.FindRepositoryRoot();
         var found = new List<string>();
         foreach (var project in new[] { "Calendar.Api", "Calendar.Core" })
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, project), "*.*", SearchOption.AllDirectories)
