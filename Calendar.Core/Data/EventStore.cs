@@ -59,6 +59,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<Event>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
     }
 
+    /// <summary>A published event as the public sees it (its page, its .ics): without the private columns.</summary>
+    public async Task<Event?> FindPublishedAsync(Guid id, CancellationToken ct)
+    {
+        const string sql = $"select {PublicColumns} from events where id = @id and moderation = '{ModerationState.Published}'";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Event>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
     public async Task<Event> InsertAsync(EventDraft draft, string moderation, Guid? ownerId, CancellationToken ct, Guid? id = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
