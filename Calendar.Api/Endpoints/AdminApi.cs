@@ -35,7 +35,7 @@ public static class AdminApi
     {
         var errors = new Dictionary<string, string[]>();
         if (!InputParsing.IsEmail(email?.Trim())) errors["email"] = ["Give an e-mail address such as name@example.org."];
-        if (role is null || !AccountRoles.All.Contains(role)) errors["role"] = ["Role must be moderator or coordinator."];
+        if (role is null || !AccountRole.All.Contains(role)) errors["role"] = ["Role must be moderator or coordinator."];
         if (!string.IsNullOrEmpty(password) && AccountStore.CheckPassword(password) is { } message) errors["password"] = [message];
         return errors;
     }

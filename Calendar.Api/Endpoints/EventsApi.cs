@@ -132,7 +132,7 @@ public static class EventsApi
         if (errors is not null) return Problems.Validation(errors);
 
         var caller = Caller.From(context.User);
-        var created = await store.InsertAsync(draft!, caller.IsModerator ? "published" : "pending", caller.AccountId, context.User.ToActor(), ct);
+        var created = await store.InsertAsync(draft!, caller.IsModerator ? ModerationState.Published : ModerationState.Pending, caller.AccountId, context.User.ToActor(), ct);
         context.Response.Headers.ETag = created.ETag;
         return TypedResults.Created($"/api/events/{created.Id}", EventJson.From(created, includePrivate: true));
     }
@@ -200,7 +200,7 @@ public static class EventsApi
         return true;
     }
 
-    internal static bool CanSee(Caller caller, Event e) => e.Moderation == "published" || caller.Scope.Allows(e);
+    internal static bool CanSee(Caller caller, Event e) => e.Moderation == ModerationState.Published || caller.Scope.Allows(e);
 
     internal static bool CanSeePrivate(Caller caller, Event e) => caller.Scope.Allows(e);
 }

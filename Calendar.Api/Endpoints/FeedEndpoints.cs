@@ -105,8 +105,8 @@ public static class FeedEndpoints
             var state = await versions.CurrentAsync(null, ct);
             return await Serve(context, feeds, cache, state, $"e:{id:N}", baseUrl, $"{id:D}.ics", async (baseUrl, renderCt) =>
             {
-                var e = await events.FindAsync(id, renderCt);
-                return e is null || e.Moderation != "published" ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
+                var e = await events.FindPublishedAsync(id, renderCt);
+                return e is null ? null : IcsWriter.Single(e, Options(baseUrl)).Bytes;
             }, ct, inline: false);
         });
     }

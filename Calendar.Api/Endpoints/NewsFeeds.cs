@@ -84,7 +84,7 @@ public static class NewsFeeds
             : Occurrences.Expand(e, now, null, null, 1).FirstOrDefault() ?? Occurrence.Single(e);
         var page = FeedLinks.EventPage(new Uri(baseUrl + "/"), e.Id);
         var item = new SyndicationItem(
-            (e.Status == "cancelled" ? "Cancelled: " : "") + e.Title,
+            (e.Status == EventStatus.Cancelled ? "Cancelled: " : "") + e.Title,
             SyndicationContent.CreatePlaintextContent(Summary(e, o)),
             new Uri(page),
             "urn:uuid:" + e.Id.ToString("D"),
@@ -105,7 +105,7 @@ public static class NewsFeeds
         if (e.TimeZone is not null) text.Append(" (").Append(e.TimeZone).Append(')');
         if (e.Recurrence is not null) text.Append(" · ").Append(Display.Repeats(e.Recurrence));
         text.Append('\n');
-        var place = Display.Place(e);
+        var place = Place.Short(e);
         text.Append("Where: ").Append(place.Length > 0 ? place : "To be announced").Append('\n');
         if (e.Organizers.Length > 0) text.Append("Organizers: ").Append(string.Join(", ", e.Organizers)).Append('\n');
         if (e.Description.Length > 0) text.Append('\n').Append(e.Description.Length <= 1000 ? e.Description : e.Description[..1000] + "…");

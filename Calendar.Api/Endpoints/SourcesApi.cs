@@ -38,9 +38,9 @@ public static class SourcesApi
             .WithSummary("Register a partner's feed: {name, url, organizer, kind?, tags?, autoPublish?, timeZone?}");
         group.MapGet("/{id:guid}", Show).WithSummary("A source with its recent runs and their reports");
         group.MapPut("/{id:guid}", Update).Accepts<SourceInput>("application/json").WithSummary("Replace a source's settings");
-        group.MapPost("/{id:guid}/pause", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "paused", s, ct)).WithSummary("Stop fetching for now");
-        group.MapPost("/{id:guid}/resume", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "active", s, ct)).WithSummary("Fetch again (due at once)");
-        group.MapPost("/{id:guid}/retire", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "retired", s, ct))
+        group.MapPost("/{id:guid}/pause", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, SourceState.Paused, s, ct)).WithSummary("Stop fetching for now");
+        group.MapPost("/{id:guid}/resume", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, SourceState.Active, s, ct)).WithSummary("Fetch again (due at once)");
+        group.MapPost("/{id:guid}/retire", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, SourceState.Retired, s, ct))
             .WithSummary("Stop fetching for good; its events stay as they are");
         group.MapPost("/{id:guid}/run", Run)
             .WithSummary("Fetch now and answer with the run report; acceptRemovals=true cancels what vanished even past the 30 % hold");

@@ -36,7 +36,7 @@ public static class SubmissionsApi
         if (read.Value!.HoneypotFilled)
         {
             // Answer as if accepted, before any validation, so that a robot learns nothing; nothing is stored.
-            return TypedResults.Accepted((string?)null, new { moderation = "pending" });
+            return TypedResults.Accepted((string?)null, new { moderation = ModerationState.Pending });
         }
         var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value, submission: true, ct);
         if (errors is not null) return Problems.Validation(errors);
@@ -53,7 +53,7 @@ public static class SubmissionsApi
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
         if (await moderation.FindBySubmissionTokenAsync(token, ct) is not { } e) return Problems.NotFound("submission");
-        var reason = e.Moderation == "rejected"
+        var reason = e.Moderation == ModerationState.Rejected
             ? await moderation.RejectionReasonAsync(e.Id, ct)
             : null;
         return TypedResults.Ok(new SubmissionJson(e.Id, e.Moderation, StatusPageUrl(context, options.Value, token), reason,

@@ -13,7 +13,7 @@ public static class AccountCommands
     public static async Task<int> CreateModeratorAsync(WebApplication app, string[] args) =>
         await RunAsync(app, args, "create-moderator", async (accounts, email, password, ct) =>
         {
-            if (await accounts.CreateAsync(email, AccountRoles.Moderator, password, "create-moderator command", ct) is null)
+            if (await accounts.CreateAsync(email, AccountRole.Moderator, password, "create-moderator command", ct) is null)
                 return $"An account for {email} exists already; use set-password to change its password.";
             return null;
         });

@@ -2,16 +2,11 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using Calendar.Core.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Calendar.Api.Hosting;
-
-public static class Roles
-{
-    public const string Moderator = "moderator";
-    public const string Coordinator = "coordinator";
-}
 
 public static class Policies
 {
@@ -38,7 +33,7 @@ public sealed class BootstrapTokenResolver(IOptions<CalendarOptions> options) : 
             SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
         if (!same) return Task.FromResult<ClaimsPrincipal?>(null);
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "bootstrap administrator"), new Claim(ClaimTypes.Role, Roles.Moderator)],
+            [new Claim(ClaimTypes.Name, "bootstrap administrator"), new Claim(ClaimTypes.Role, AccountRole.Moderator)],
             BearerAuthenticationHandler.Scheme);
         return Task.FromResult<ClaimsPrincipal?>(new ClaimsPrincipal(identity));
     }
@@ -87,8 +82,8 @@ public sealed class BearerAuthenticationHandler(
 public sealed record Caller(bool IsModerator, bool IsCoordinator, Guid? AccountId)
 {
     public static Caller From(ClaimsPrincipal user) => new(
-        user.IsInRole(Roles.Moderator),
-        user.IsInRole(Roles.Coordinator),
+        user.IsInRole(AccountRole.Moderator),
+        user.IsInRole(AccountRole.Coordinator),
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null);
 
     /// <summary>Which events this caller may change and see privately: moderators any, others what they own.</summary>

@@ -58,8 +58,8 @@ public static class ServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.Scheme, null);
         services.AddSingleton<IBearerTokenResolver, BootstrapTokenResolver>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Moderate, p => p.RequireRole(Roles.Moderator))
-            .AddPolicy(Policies.Contribute, p => p.RequireRole(Roles.Moderator, Roles.Coordinator));
+            .AddPolicy(Policies.Moderate, p => p.RequireRole(AccountRole.Moderator))
+            .AddPolicy(Policies.Contribute, p => p.RequireRole(AccountRole.Moderator, AccountRole.Coordinator));
 
         services.AddCors(o => o.AddPolicy(Cors.Public, p => p
             .AllowAnyOrigin().WithMethods("GET", "HEAD").AllowAnyHeader()

@@ -50,7 +50,7 @@ public static class AdminAccountPages
     }
 
     private static async Task<IResult> Page(HttpContext context, IAntiforgery antiforgery, AccountStore accounts, string? notice,
-        string? newToken = null, string? newTokenName = null, string email = "", string role = "coordinator",
+        string? newToken = null, string? newTokenName = null, string email = "", string role = AccountRole.Coordinator,
         Dictionary<string, List<string>>? errors = null, int status = 200, CancellationToken ct = default) =>
         Pages.Render<AdminAccountsPage>(new
         {

@@ -15,10 +15,10 @@ public static class AdminPages
 {
     private static readonly Dictionary<string, string> Notices = new()
     {
-        ["approved"] = "Approved: the event is now public.",
-        ["rejected"] = "Rejected: the submitter sees the reason on their status page.",
-        ["cancelled"] = "Marked as cancelled; it stays in feeds so subscribers see the cancellation.",
-        ["deleted"] = "Deleted.",
+        [ModerationAction.Approved] = "Approved: the event is now public.",
+        [ModerationAction.Rejected] = "Rejected: the submitter sees the reason on their status page.",
+        [ModerationAction.Cancelled] = "Marked as cancelled; it stays in feeds so subscribers see the cancellation.",
+        [ModerationAction.Deleted] = "Deleted.",
         ["saved"] = "Saved.",
         ["reviewed"] = "This event was reviewed already.",
     };
@@ -92,7 +92,7 @@ public static class AdminPages
         {
             ReviewOutcome.NotFound => NotFound(),
             ReviewOutcome.NotPending => Pages.SeeOther($"/admin/events/{id}?done=reviewed"),
-            _ => Pages.SeeOther("/admin?done=approved"),
+            _ => Pages.SeeOther($"/admin?done={ModerationAction.Approved}"),
         };
     }
 
@@ -111,7 +111,7 @@ public static class AdminPages
         {
             ReviewOutcome.NotFound => NotFound(),
             ReviewOutcome.NotPending => Pages.SeeOther($"/admin/events/{id}?done=reviewed"),
-            _ => Pages.SeeOther("/admin?done=rejected"),
+            _ => Pages.SeeOther($"/admin?done={ModerationAction.Rejected}"),
         };
     }
 
@@ -120,13 +120,13 @@ public static class AdminPages
         var result = await events.CancelAsync(id, Caller.From(context.User).Scope, null, context.User.ToActor(), ct);
         if (result.Outcome == WriteOutcome.NotFound) return NotFound();
         if (result.Outcome == WriteOutcome.Forbidden) return Forbidden();
-        return Pages.SeeOther($"/admin/events/{id}?done=cancelled");
+        return Pages.SeeOther($"/admin/events/{id}?done={ModerationAction.Cancelled}");
     }
 
     private static async Task<IResult> Delete(Guid id, HttpContext context, EventStore events, CancellationToken ct)
     {
         if (!await events.DeleteAsync(id, context.User.ToActor(), ct)) return NotFound();
-        return Pages.SeeOther("/admin?done=deleted");
+        return Pages.SeeOther($"/admin?done={ModerationAction.Deleted}");
     }
 
     private static async Task<IResult> ShowEdit(Guid id, HttpContext context, IAntiforgery antiforgery, EventStore events, CancellationToken ct)

@@ -15,9 +15,9 @@ public static class AdminSourcePages
     {
         ["created"] = "Source added. It is fetched within the next minute; use “Fetch now” to see its first report at once.",
         ["saved"] = "Saved. The next run reads the whole feed again and applies the new settings.",
-        ["paused"] = "Paused: the source is not fetched until you resume it.",
-        ["active"] = "Resumed: the source is fetched again, starting now.",
-        ["retired"] = "Retired: the source is no longer fetched; its events stay as they are.",
+        [SourceState.Paused] = "Paused: the source is not fetched until you resume it.",
+        [SourceState.Active] = "Resumed: the source is fetched again, starting now.",
+        [SourceState.Retired] = "Retired: the source is no longer fetched; its events stay as they are.",
         ["run"] = "Fetched. The report is the first of the recent runs below.",
         ["busy"] = "This source is being fetched right now (perhaps by another instance); its report will appear below.",
         ["is-retired"] = "This source is retired and cannot be changed or fetched.",
@@ -30,9 +30,9 @@ public static class AdminSourcePages
         group.MapPost("/", Create);
         group.MapGet("/{id:guid}", Show);
         group.MapPost("/{id:guid}", Save);
-        group.MapPost("/{id:guid}/pause", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "paused", s, ct));
-        group.MapPost("/{id:guid}/resume", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "active", s, ct));
-        group.MapPost("/{id:guid}/retire", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, "retired", s, ct));
+        group.MapPost("/{id:guid}/pause", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, SourceState.Paused, s, ct));
+        group.MapPost("/{id:guid}/resume", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, SourceState.Active, s, ct));
+        group.MapPost("/{id:guid}/retire", (Guid id, SourceStore s, CancellationToken ct) => SetState(id, SourceState.Retired, s, ct));
         group.MapPost("/{id:guid}/run", Run);
         return admin;
     }

@@ -56,20 +56,6 @@ public static class Display
         return new DateOnly(date.Year, date.Month, 1).ToString("MMMM yyyy", English);
     }
 
-    /// <summary>"Vienna, Austria", "Online", or both: what a reader needs to know where it happens.</summary>
-    public static string Place(Event e)
-    {
-        var where = e.City ?? e.Venue;
-        if (e.Country is not null) where = where is null ? CountryName(e.Country) : $"{where}, {CountryName(e.Country)}";
-        return (where, e.Online) switch
-        {
-            (null, true) => "Online",
-            (null, false) => "",
-            (_, true) => $"{where} and online",
-            _ => where,
-        };
-    }
-
     public static string CountryName(string code) => Vocabulary.CountryName(code);
 
     public static string KindLabel(string kind) => kind switch

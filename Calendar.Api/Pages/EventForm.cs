@@ -33,7 +33,7 @@ public sealed class EventForm
     public string RegistrationUrl { get; set; } = "";
     public string MoreInfoUrl { get; set; } = "";
     public string ContactEmail { get; set; } = "";
-    public string Status { get; set; } = "confirmed";
+    public string Status { get; set; } = EventStatus.Confirmed;
     public string Website { get; set; } = ""; // the honeypot
 
     public bool AllDay => Timing == "all-day";
@@ -65,7 +65,7 @@ public sealed class EventForm
             Tags = form["tags"].Where(t => t is { Length: <= 100 }).Select(t => t!).Take(100).ToList(),
             NewTags = Get("newTags"), Language = Get("language"),
             RegistrationUrl = Get("registrationUrl"), MoreInfoUrl = Get("moreInfoUrl"), ContactEmail = Get("contactEmail"),
-            Status = Get("status") is "tentative" or "cancelled" ? Get("status") : "confirmed",
+            Status = Get("status") is EventStatus.Tentative or EventStatus.Cancelled ? Get("status") : EventStatus.Confirmed,
             Website = Get(Endpoints.SubmissionsApi.HoneypotField),
         };
     }
@@ -85,7 +85,7 @@ public sealed class EventForm
             Organizers = string.Join("\n", e.Organizers ?? []),
             Tags = e.Tags ?? [], Language = e.Language ?? "",
             RegistrationUrl = e.RegistrationUrl ?? "", MoreInfoUrl = e.MoreInfoUrl ?? "", ContactEmail = e.ContactEmail ?? "",
-            Status = e.Status ?? "confirmed",
+            Status = e.Status ?? EventStatus.Confirmed,
         };
     }
 

@@ -27,7 +27,7 @@ public static class EventJsonLd
             ["url"] = pageUrl,
             ["startDate"] = e.AllDay ? Display.Iso(o.StartsOn!.Value) : WithOffset(o.StartsAt, e.TimeZone),
             ["endDate"] = e.AllDay ? Display.Iso(o.EndsOn!.Value) : WithOffset(o.EndsAt, e.TimeZone),
-            ["eventStatus"] = e.Status == "cancelled" ? "https://schema.org/EventCancelled" : "https://schema.org/EventScheduled",
+            ["eventStatus"] = e.Status == EventStatus.Cancelled ? "https://schema.org/EventCancelled" : "https://schema.org/EventScheduled",
             ["eventAttendanceMode"] = (e.HasLocation, e.Online) switch
             {
                 (true, true) => "https://schema.org/MixedEventAttendanceMode",

@@ -78,7 +78,7 @@ public static class NewsletterPages
     public static string When(Occurrence o) =>
         o.Event.TimeZone is null ? Display.When(o) + " (all day)" : $"{Display.When(o)} ({o.Event.TimeZone})";
 
-    public static string Where(Event e) => Display.Place(e) is { Length: > 0 } place ? place : "Place to be announced";
+    public static string Where(Event e) => Place.Short(e) is { Length: > 0 } place ? place : "Place to be announced";
 
     public static string Page(NewsletterModel m, Event e) => FeedLinks.EventPage(m.BaseUri, e.Id);
 
@@ -94,7 +94,7 @@ public static class NewsletterPages
             foreach (var o in group.Occurrences)
             {
                 var e = o.Event;
-                text.Append("* ").Append(e.Status == "cancelled" ? "CANCELLED: " : "").Append(e.Title).Append('\n');
+                text.Append("* ").Append(e.Status == EventStatus.Cancelled ? "CANCELLED: " : "").Append(e.Title).Append('\n');
                 text.Append("  When: ").Append(When(o)).Append('\n');
                 text.Append("  Where: ").Append(Where(e)).Append('\n');
                 if (e.Organizers.Length > 0) text.Append("  Organizers: ").Append(string.Join(", ", e.Organizers)).Append('\n');

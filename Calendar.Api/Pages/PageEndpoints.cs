@@ -98,8 +98,8 @@ public static class PageEndpoints
     private static async Task<IResult> EventDetails(Guid id, HttpContext context, EventStore store, TimeProvider clock,
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
-        var e = await store.FindAsync(id, ct);
-        if (e is null || e.Moderation != "published")
+        var e = await store.FindPublishedAsync(id, ct);
+        if (e is null)
             return new RazorComponentResult<NotFoundPage>(new { What = "event" }) { StatusCode = 404 };
         var now = clock.GetUtcNow().UtcDateTime;
         // A series shows its next occurrence (or its last one once it is over); a one-off shows itself.

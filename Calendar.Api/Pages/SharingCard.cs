@@ -15,8 +15,8 @@ public sealed record SharingCard(string Title, string Description, string Url)
     /// <summary>An event: its title, then when (in its own zone), where or "Online", and who organises it.</summary>
     public static SharingCard ForEvent(Event e, Occurrence o, string pageUrl)
     {
-        var title = e.Status == "cancelled" ? $"Cancelled: {e.Title}" : e.Title;
-        var place = Display.Place(e);
+        var title = e.Status == EventStatus.Cancelled ? $"Cancelled: {e.Title}" : e.Title;
+        var place = Place.Short(e);
         var facts = string.Join(" · ", new[] { Display.When(o), place.Length > 0 ? place : null, e.Organizers.Length > 0 ? string.Join(", ", e.Organizers) : null }
             .Where(p => p is not null));
         var text = e.Description.ReplaceLineEndings(" ").Trim();

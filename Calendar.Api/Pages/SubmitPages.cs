@@ -59,7 +59,7 @@ public static class SubmitPages
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Robots-Tag"] = "noindex";
         return await StatusPage(context, antiforgery, events, moderation, options.Value, token, e,
-            e.Moderation == "pending" ? EventForm.FromInput(e.ToInput()) : null, null,
+            e.Moderation == ModerationState.Pending ? EventForm.FromInput(e.ToInput()) : null, null,
             justSubmitted: context.Request.Query.ContainsKey("new"), saved: context.Request.Query.ContainsKey("saved"), ct: ct);
     }
 
@@ -68,7 +68,7 @@ public static class SubmitPages
     {
         if (await moderation.FindBySubmissionTokenAsync(token, ct) is not { } e) return NotFound();
         context.Response.Headers.CacheControl = "no-store";
-        if (e.Moderation != "pending")
+        if (e.Moderation != ModerationState.Pending)
             return await StatusPage(context, antiforgery, events, moderation, options.Value, token, e, null, null, ct: ct);
 
         var form = EventForm.FromForm(context.Request.Form);
@@ -97,7 +97,7 @@ public static class SubmitPages
         CalendarOptions options, string token, Event e, EventForm? form, Dictionary<string, List<string>>? errors,
         bool justSubmitted = false, bool saved = false, int status = 200, CancellationToken ct = default)
     {
-        var reason = e.Moderation == "rejected"
+        var reason = e.Moderation == ModerationState.Rejected
             ? await moderation.RejectionReasonAsync(e.Id, ct)
             : null;
         return Pages.Render<SubmissionStatusPage>(new

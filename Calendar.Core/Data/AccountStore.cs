@@ -6,13 +6,6 @@ using Npgsql;
 
 namespace Calendar.Core.Data;
 
-public static class AccountRoles
-{
-    public const string Moderator = "moderator";
-    public const string Coordinator = "coordinator";
-    public static readonly IReadOnlyList<string> All = [Moderator, Coordinator];
-}
-
 public sealed class Account
 {
     public Guid Id { get; init; }

@@ -18,7 +18,7 @@ public sealed class EventArchive(NpgsqlDataSource dataSource)
             select extract(year from starts_at at time zone 'UTC')::int as year,
                    extract(month from starts_at at time zone 'UTC')::int as month, count(*)::int as count
               from events
-             where moderation = 'published' and starts_at < @before{where.Conditions}
+             where moderation = '{ModerationState.Published}' and starts_at < @before{where.Conditions}
              group by 1, 2 order by 1 desc, 2 desc
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -35,8 +35,8 @@ public sealed class EventArchive(NpgsqlDataSource dataSource)
         var window = "";
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         var sql = $"""
-            select {EventStore.Columns}, published_at from events
-             where moderation = 'published' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
+            select {EventStore.PublicColumns}, published_at from events
+             where moderation = '{ModerationState.Published}' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
              order by published_at desc, id desc
              limit @limit
             """;

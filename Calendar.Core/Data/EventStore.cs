@@ -21,12 +21,16 @@ public readonly record struct EventScope(bool Any, Guid? OwnerId)
 /// <summary>Reads and writes events. SQL sits beside each call; columns are named, never '*'.</summary>
 public sealed class EventStore(NpgsqlDataSource dataSource)
 {
-    public const string Columns = """
+    /// <summary>What public reads select (lists, feeds, the archive): every column but the private contact_email
+    /// and owner_id, so no public surface can show them.</summary>
+    public const string PublicColumns = """
         id, title, description, kind, status, moderation, all_day, starts_on, ends_on, starts_local, ends_local,
         time_zone, starts_at, ends_at, recurrence, series_ends_at, venue, address, city, country, online, join_url,
-        organizers, tags, language, registration_url, more_info_url, contact_email, owner_id, created_at, updated_at,
-        sequence, revision
+        organizers, tags, language, registration_url, more_info_url, created_at, updated_at, sequence, revision
         """;
+
+    /// <summary>Every column: for single-event reads, moderators' and owners' reads, and what writes return.</summary>
+    public const string Columns = $"{PublicColumns}, contact_email, owner_id";
 
     // Everything a feed or page shows; a change to any of these raises SEQUENCE so that calendar clients
     // (Google in particular) take the update.
@@ -55,6 +59,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<Event>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
     }
 
+    /// <summary>A published event as the public sees it (its page, its .ics): without the private columns.</summary>
+    public async Task<Event?> FindPublishedAsync(Guid id, CancellationToken ct)
+    {
+        const string sql = $"select {PublicColumns} from events where id = @id and moderation = '{ModerationState.Published}'";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Event>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
     public async Task<Event> InsertAsync(EventDraft draft, string moderation, Guid? ownerId, CancellationToken ct, Guid? id = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -67,7 +79,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var created = (await InsertAsync(connection, transaction, draft, moderation, ownerId, Guid.CreateVersion7(), ct))!;
-        await ModerationStore.LogAsync(connection, transaction, created.Id, actor, ModerationStore.Actions.Created, null, ct);
+        await ModerationStore.LogAsync(connection, transaction, created.Id, actor, ModerationAction.Created, null, ct);
         await transaction.CommitAsync(ct);
         return created;
     }
@@ -100,22 +112,22 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             returning {Columns}
             """;
         return await WriteAsync(id, scope, sql,
-            Parameters(draft, new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }), actor, ModerationStore.Actions.Edited, ct);
+            Parameters(draft, new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }), actor, ModerationAction.Edited, ct);
     }
 
     public async Task<WriteResult> CancelAsync(Guid id, EventScope scope, long? expectedRevision, Actor actor, CancellationToken ct)
     {
         const string sql = $"""
             update events set
-                sequence = sequence + case when status <> 'cancelled' then 1 else 0 end,
-                status = 'cancelled',
-                updated_at = case when status <> 'cancelled' then greatest(now(), updated_at) else updated_at end,
-                revision = revision + case when status <> 'cancelled' then 1 else 0 end
+                sequence = sequence + case when status <> '{EventStatus.Cancelled}' then 1 else 0 end,
+                status = '{EventStatus.Cancelled}',
+                updated_at = case when status <> '{EventStatus.Cancelled}' then greatest(now(), updated_at) else updated_at end,
+                revision = revision + case when status <> '{EventStatus.Cancelled}' then 1 else 0 end
             where id = @Id and (@AnyOwner or owner_id = @OwnerId) and (@Expected::bigint is null or revision = @Expected)
             returning {Columns}
             """;
         return await WriteAsync(id, scope, sql,
-            new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }, actor, ModerationStore.Actions.Cancelled, ct);
+            new { Id = id, AnyOwner = scope.Any, scope.OwnerId, Expected = expectedRevision }, actor, ModerationAction.Cancelled, ct);
     }
 
     /// <summary>Deletes an event and writes its "deleted" audit row in the same transaction.</summary>
@@ -125,7 +137,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition("delete from events where id = @id", new { id }, transaction, cancellationToken: ct)) == 0)
             return false;
-        await ModerationStore.LogAsync(connection, transaction, id, actor, ModerationStore.Actions.Deleted, null, ct);
+        await ModerationStore.LogAsync(connection, transaction, id, actor, ModerationAction.Deleted, null, ct);
         await transaction.CommitAsync(ct);
         return true;
     }
@@ -236,14 +248,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
         // The three kinds of row, each with the index that serves it: one-off events up to 31 days long (start index,
         // bounded below), long ones (their own partial index), and series (expanded in memory).
-        var oneOff = $"moderation = 'published' and recurrence is null and not is_long and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}";
-        var longOnes = $"moderation = 'published' and recurrence is null and is_long and ends_at > @from{window}{keyset}";
+        var oneOff = $"moderation = '{ModerationState.Published}' and recurrence is null and not is_long and starts_at >= @from - interval '31 days' and ends_at > @from{window}{keyset}";
+        var longOnes = $"moderation = '{ModerationState.Published}' and recurrence is null and is_long and ends_at > @from{window}{keyset}";
         var series = includeSeries
             ? $"""
 
               union all
-              (select {Columns} from events
-                where moderation = 'published' and recurrence is not null
+              (select {PublicColumns} from events
+                where moderation = '{ModerationState.Published}' and recurrence is not null
                   and (series_ends_at is null or series_ends_at > @from){window}{where.Conditions})
               """
             : "";
@@ -251,9 +263,9 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         if (!where.Selective)
         {
             var plain = $"""
-                (select {Columns} from events where {oneOff}{where.Conditions} order by starts_at, id limit @take)
+                (select {PublicColumns} from events where {oneOff}{where.Conditions} order by starts_at, id limit @take)
                 union all
-                (select {Columns} from events where {longOnes}{where.Conditions} order by starts_at, id limit @take){series}
+                (select {PublicColumns} from events where {longOnes}{where.Conditions} order by starts_at, id limit @take){series}
                 """;
             return (plain, where.Parameters);
         }
@@ -279,19 +291,19 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 union all
                 (select id from events where {longOnes}{where.Conditions} and not (select enough from walk) limit {SparseLimit + 1})),
             sparse as (select (select enough from walk) or count(*) <= {SparseLimit} as yes from candidates)
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where id in (select id from walked where hit) and (select enough from walk)
               order by starts_at, id limit @take)
             union all
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where id in (select id from candidates) and (select yes from sparse) and not (select enough from walk)
               order by starts_at, id limit @take)
             union all
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where {oneOff}{where.WalkConditions} and not (select yes from sparse)
               order by starts_at, id limit @take)
             union all
-            (select {Columns} from events
+            (select {PublicColumns} from events
               where {longOnes}{where.WalkConditions} and not (select yes from sparse)
               order by starts_at, id limit @take){series}
             """;
@@ -306,8 +318,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var window = "";
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         return ($"""
-            select {Columns} from events
-             where moderation = 'published' and recurrence is not null{window}{where.Conditions}
+            select {PublicColumns} from events
+             where moderation = '{ModerationState.Published}' and recurrence is not null{window}{where.Conditions}
             """, where.Parameters);
     }
 
@@ -328,8 +340,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var window = "";
         if (filter.To is { } to) { window = " and starts_at < @to"; where.Parameters.Add("to", to); }
         var sql = $"""
-            select {Columns} from events
-             where moderation = 'published' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
+            select {PublicColumns} from events
+             where moderation = '{ModerationState.Published}' and coalesce(series_ends_at, 'infinity') > @from{window}{where.Conditions}
              order by starts_at, id
             """;
         return (sql, where.Parameters);
@@ -342,19 +354,19 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     /// <summary>Primary language tags (fr for fr and fr-BE), as the language filter matches them.</summary>
     public Task<IReadOnlyList<FacetCount>> LanguagesAsync(CancellationToken ct) => FacetAsync(LanguagesFacet, ct);
 
-    private const string TagsFacet = """
+    private const string TagsFacet = $"""
         select t as value, count(*)::int as count from events, unnest(tags) as t
-         where moderation = 'published' group by t order by count(*) desc, t
+         where moderation = '{ModerationState.Published}' group by t order by count(*) desc, t
         """;
 
-    private const string OrganizersFacet = """
+    private const string OrganizersFacet = $"""
         select o as value, count(*)::int as count from events, unnest(organizers) as o
-         where moderation = 'published' group by o order by count(*) desc, o
+         where moderation = '{ModerationState.Published}' group by o order by count(*) desc, o
         """;
 
-    private const string LanguagesFacet = """
+    private const string LanguagesFacet = $"""
         select split_part(lower(language), '-', 1) as value, count(*)::int as count from events
-         where moderation = 'published' and language is not null group by 1 order by count(*) desc, 1
+         where moderation = '{ModerationState.Published}' and language is not null group by 1 order by count(*) desc, 1
         """;
 
     private async Task<IReadOnlyList<FacetCount>> FacetAsync(string sql, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Calendar.Core.Events;
 using Dapper;
 using Npgsql;
 
@@ -56,17 +57,17 @@ public sealed class FeedStore(NpgsqlDataSource dataSource)
 
     public async Task<FeedState> StateAsync(string? slug, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select v.version, v.changed_at, w.window_start,
                    (select max(series_ends_at) from events
-                     where moderation = 'published' and series_ends_at <= w.window_start) as last_left_end,
+                     where moderation = '{ModerationState.Published}' and series_ends_at <= w.window_start) as last_left_end,
                    f.slug, f.title, f.description, f.filter, f.retired, f.created_at, f.updated_at
               from calendar_version v
-             cross join (select (((now() at time zone 'UTC')::date - 180)::timestamp at time zone 'UTC') as window_start) w
+             cross join (select (((now() at time zone 'UTC')::date - @windowDays)::timestamp at time zone 'UTC') as window_start) w
               left join feeds f on f.slug = @slug
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleAsync(new CommandDefinition(sql, new { slug }, cancellationToken: ct));
+        var row = await connection.QuerySingleAsync(new CommandDefinition(sql, new { slug, windowDays = FeedState.WindowDays }, cancellationToken: ct));
         return new FeedState
         {
             Version = row.version,

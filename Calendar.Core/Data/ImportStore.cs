@@ -40,7 +40,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         {
             // Another instance took over after this one's lease ran out; its run is the one that counts.
             await transaction.RollbackAsync(ct);
-            run.Outcome = "failed";
+            run.Outcome = RunOutcome.Failed;
             run.Problem = "The run took longer than its lease and another instance took over; this run changed nothing.";
             await SourceStore.WriteRunAsync(connection, null, run, ct);
             return;
@@ -63,7 +63,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         var reshaped = SeriesReshaping.Plan(rows.Values.Select(r => (r.Key, r.RecurrenceId, r.EventId)).ToList(), feed.Events, events, now);
         var horizonEnd = now + horizonFuture;
         var upcoming = rows.Values
-            .Where(r => events.TryGetValue(r.EventId, out var e) && e.Status != "cancelled" && e.Moderation != "rejected"
+            .Where(r => events.TryGetValue(r.EventId, out var e) && e.Status != EventStatus.Cancelled && e.Moderation != ModerationState.Rejected
                         && (e.SeriesEndsAt ?? DateTime.MaxValue) > now
                         // The reader expands series only up to its horizon, so an occurrence after it is not
                         // missing (e.g. the horizon was shortened). Single events are read at any distance.
@@ -72,7 +72,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         var vanished = upcoming.Where(r => !inFeed.Contains(r.Key) && !reshaped.Moves.ContainsKey(r.Key) && !reshaped.Superseded.Contains(r.Key)).ToList();
         if (vanished.Count > 0 && vanished.Count > maxVanishShare * upcoming.Count && !acceptRemovals)
         {
-            run.Outcome = "held";
+            run.Outcome = RunOutcome.Held;
             run.Problem = $"{vanished.Count} of this source's {upcoming.Count} upcoming events ({100.0 * vanished.Count / upcoming.Count:0} %) " +
                           $"are missing from the feed. More than {maxVanishShare * 100:0} % vanishing at once usually means a broken or " +
                           "truncated feed, so nothing was changed. If the partner really removed them, run it again accepting the removals.";
@@ -127,18 +127,18 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
                 var local = ImportFields.Names.Where(f => stored.TryGetValue(f, out var s) && now_[f] != s).ToArray();
                 var merged = ImportFields.KeepLocal(draft with { ContactEmail = current.ContactEmail }, current, local);
                 // A rejected event the source changed goes back to the queue; one the source cancelled stays rejected.
-                var requeue = current.Moderation == "rejected" && merged.Status != "cancelled";
-                var changed = (current.Moderation != "rejected" || requeue)
+                var requeue = current.Moderation == ModerationState.Rejected && merged.Status != EventStatus.Cancelled;
+                var changed = (current.Moderation != ModerationState.Rejected || requeue)
                               && (ImportFields.Hash(ImportFields.Of(merged)) != ImportFields.Hash(now_) || requeue);
                 if (changed)
                 {
-                    await UpdateEventAsync(connection, transaction, current.Id, merged, requeue ? "pending" : current.Moderation, ct);
-                    var what = item.Cancelled && merged.Status == "cancelled" && current.Status != "cancelled"
-                        ? ModerationStore.Actions.Cancelled : ModerationStore.Actions.Edited;
+                    await UpdateEventAsync(connection, transaction, current.Id, merged, requeue ? ModerationState.Pending : current.Moderation, ct);
+                    var what = item.Cancelled && merged.Status == EventStatus.Cancelled && current.Status != EventStatus.Cancelled
+                        ? ModerationAction.Cancelled : ModerationAction.Edited;
                     await LogAsync(connection, transaction, current.Id, actor, what,
                         (requeue ? "Changed by the source after it was rejected: queued for review again." : "Updated from the source's feed.")
                         + (local.Length > 0 ? $" Kept the local {string.Join(", ", local)}." : ""), ct);
-                    if (what == ModerationStore.Actions.Cancelled) run.Cancelled++; else run.Updated++;
+                    if (what == ModerationAction.Cancelled) run.Cancelled++; else run.Updated++;
                 }
                 else run.Unchanged++;
                 await SaveRowAsync(connection, transaction, source.Id, item.Key, values, hash, local, ct);
@@ -160,21 +160,21 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         foreach (var row in vanished)
         {
             var e = events[row.EventId];
-            await connection.ExecuteAsync(new CommandDefinition("""
-                update events set status = 'cancelled', sequence = sequence + 1, revision = revision + 1,
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                update events set status = '{EventStatus.Cancelled}', sequence = sequence + 1, revision = revision + 1,
                        updated_at = greatest(now(), updated_at)
-                 where id = @id and status <> 'cancelled'
+                 where id = @id and status <> '{EventStatus.Cancelled}'
                 """, new { id = e.Id }, transaction, cancellationToken: ct));
-            await LogAsync(connection, transaction, e.Id, actor, ModerationStore.Actions.Cancelled,
+            await LogAsync(connection, transaction, e.Id, actor, ModerationAction.Cancelled,
                 "No longer in the source's feed: cancelled (it stays in feeds as cancelled).", ct);
             // The source's own value is now "cancelled", so the event comes back if the feed lists it again.
             var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(row.SourceValuesJson, Json) ?? [];
-            stored["status"] = JsonSerializer.Serialize("cancelled");
+            stored["status"] = JsonSerializer.Serialize(EventStatus.Cancelled);
             await SaveRowAsync(connection, transaction, source.Id, row.Key, stored, "vanished:" + ImportFields.Hash(stored), row.LocalFields, ct);
             run.Cancelled++;
         }
 
-        run.Outcome = "ok";
+        run.Outcome = RunOutcome.Ok;
         await SourceStore.FinishRunAsync(connection, transaction, run, lease, nextRunAt, failed: false, etag, lastModified, keepValidators: false, ct);
         await transaction.CommitAsync(ct);
     }
@@ -197,7 +197,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
                 LocalFields = row.LocalFields,
             };
             if (events.ContainsKey(row.EventId))
-                await LogAsync(connection, transaction, row.EventId, actor, ModerationStore.Actions.Edited, rid is null
+                await LogAsync(connection, transaction, row.EventId, actor, ModerationAction.Edited, rid is null
                     ? "The source folded its single occurrences back into one series; this event stands for the series again."
                     : "The source's series gained an exception, so it is now read as single occurrences; this event stands for the first upcoming one.",
                     ct);
@@ -209,7 +209,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
             {
                 await connection.ExecuteAsync(new CommandDefinition("delete from events where id = @id", new { id = row.EventId }, transaction,
                     cancellationToken: ct));
-                await LogAsync(connection, transaction, row.EventId, actor, ModerationStore.Actions.Deleted,
+                await LogAsync(connection, transaction, row.EventId, actor, ModerationAction.Deleted,
                     "The source folded this occurrence back into its series, which now lists it; the single copy was removed.", ct);
             }
             await connection.ExecuteAsync(new CommandDefinition("delete from imported_events where source_id = @sourceId and key = @key",
@@ -225,7 +225,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         var input = new EventInput
         {
             Title = i.Title, Description = i.Description, Kind = string.IsNullOrWhiteSpace(i.Kind) ? source.Kind : i.Kind,
-            Status = item.Cancelled ? "cancelled" : i.Status ?? "confirmed",
+            Status = item.Cancelled ? EventStatus.Cancelled : i.Status ?? EventStatus.Confirmed,
             AllDay = i.AllDay, StartsOn = i.StartsOn, EndsOn = i.EndsOn, StartsAt = i.StartsAt, EndsAt = i.EndsAt, TimeZone = i.TimeZone,
             Recurrence = i.Recurrence, Location = i.Location, Online = i.Online,
             Organizers = i.Organizers is { Count: > 0 } ? i.Organizers : [source.Organizer],
@@ -242,7 +242,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
     private static async Task CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Source source, ImportedEvent item,
         EventDraft draft, Dictionary<string, string> values, string hash, Actor actor, string? inheritedModeration, CancellationToken ct)
     {
-        var created = (await EventStore.InsertAsync(connection, transaction, draft, inheritedModeration ?? (source.AutoPublish ? "published" : "pending"), null,
+        var created = (await EventStore.InsertAsync(connection, transaction, draft, inheritedModeration ?? (source.AutoPublish ? ModerationState.Published : ModerationState.Pending), null,
             Guid.CreateVersion7(), ct))!;
         var duplicate = await PossibleDuplicateAsync(connection, transaction, source.Id, created, ct);
         await connection.ExecuteAsync(new CommandDefinition("""
@@ -253,7 +253,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
             sourceId = source.Id, key = item.Key, eventId = created.Id, uid = Cap(item.Uid, 1000), recurrenceId = Cap(item.RecurrenceId, 100),
             values = JsonSerializer.Serialize(values, Json), hash, duplicateOf = duplicate?.Id,
         }, transaction, cancellationToken: ct));
-        await LogAsync(connection, transaction, created.Id, actor, ModerationStore.Actions.Created,
+        await LogAsync(connection, transaction, created.Id, actor, ModerationAction.Created,
             $"Imported from {Shorten(source.Url)}" + (item.Uid is null ? "." : $" (UID {Shorten(item.Uid)}).")
             + (duplicate is null ? "" : $" Possible duplicate of “{Shorten(duplicate.Title)}” ({duplicate.Id})."), ct);
     }
@@ -265,7 +265,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
         var day = created.StartsAt.Date;
         var candidates = await connection.QueryAsync<Event>(new CommandDefinition($"""
             select {EventStore.Columns} from events e
-             where starts_at >= @day and starts_at < @day + interval '1 day' and id <> @id and moderation <> 'rejected'
+             where starts_at >= @day and starts_at < @day + interval '1 day' and id <> @id and moderation <> '{ModerationState.Rejected}'
                and not exists (select 1 from imported_events i where i.event_id = e.id and i.source_id = @sourceId)
              order by starts_at limit 200
             """, new { day = DateTime.SpecifyKind(day, DateTimeKind.Utc), id = created.Id, sourceId }, transaction, cancellationToken: ct));

@@ -31,23 +31,17 @@ public enum ReviewOutcome { Done, NotFound, NotPending }
 public sealed class ModerationStore(NpgsqlDataSource dataSource)
 {
 
-    public static class Actions
-    {
-        public const string Submitted = "submitted", Created = "created", Edited = "edited", Approved = "approved",
-            Rejected = "rejected", Cancelled = "cancelled", Deleted = "deleted";
-    }
-
     /// <summary>Inserts a pending submission and its private link; returns the event and the link's token.</summary>
     public async Task<(Event Event, string Token)> SubmitAsync(EventDraft draft, Guid? ownerId, Actor actor, CancellationToken ct)
     {
         var token = AccountStore.Base64Url(RandomNumberGenerator.GetBytes(32));
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var created = (await EventStore.InsertAsync(connection, transaction, draft, "pending", ownerId, Guid.CreateVersion7(), ct))!;
+        var created = (await EventStore.InsertAsync(connection, transaction, draft, ModerationState.Pending, ownerId, Guid.CreateVersion7(), ct))!;
         await connection.ExecuteAsync(new CommandDefinition(
             "insert into submission_tokens (event_id, token_hash) values (@id, @hash)",
             new { id = created.Id, hash = AccountStore.Digest(token) }, transaction, cancellationToken: ct));
-        await LogAsync(connection, transaction, created.Id, actor, Actions.Submitted, null, ct);
+        await LogAsync(connection, transaction, created.Id, actor, ModerationAction.Submitted, null, ct);
         await transaction.CommitAsync(ct);
         return (created, token);
     }
@@ -67,7 +61,7 @@ public sealed class ModerationStore(NpgsqlDataSource dataSource)
     /// <summary>Pending events, oldest first.</summary>
     public async Task<IReadOnlyList<Event>> QueueAsync(int limit, CancellationToken ct)
     {
-        const string sql = $"select {EventStore.Columns} from events where moderation = 'pending' order by created_at, id limit @limit";
+        const string sql = $"select {EventStore.Columns} from events where moderation = '{ModerationState.Pending}' order by created_at, id limit @limit";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<Event>(new CommandDefinition(sql, new { limit }, cancellationToken: ct))).AsList();
     }
@@ -88,17 +82,17 @@ public sealed class ModerationStore(NpgsqlDataSource dataSource)
     }
 
     public Task<(ReviewOutcome, Event?)> ApproveAsync(Guid id, Actor actor, CancellationToken ct) =>
-        ReviewAsync(id, "published", Actions.Approved, actor, null, ct);
+        ReviewAsync(id, ModerationState.Published, ModerationAction.Approved, actor, null, ct);
 
     public Task<(ReviewOutcome, Event?)> RejectAsync(Guid id, Actor actor, string reason, CancellationToken ct) =>
-        ReviewAsync(id, "rejected", Actions.Rejected, actor, reason, ct);
+        ReviewAsync(id, ModerationState.Rejected, ModerationAction.Rejected, actor, reason, ct);
 
     private async Task<(ReviewOutcome, Event?)> ReviewAsync(Guid id, string moderation, string action, Actor actor, string? reason,
         CancellationToken ct)
     {
         const string sql = $"""
             update events set moderation = @moderation, revision = revision + 1, updated_at = greatest(now(), updated_at)
-             where id = @id and moderation = 'pending'
+             where id = @id and moderation = '{ModerationState.Pending}'
             returning {EventStore.Columns}
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -130,7 +124,7 @@ public sealed class ModerationStore(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql,
-            new { eventId, action = Actions.Rejected }, cancellationToken: ct));
+            new { eventId, action = ModerationAction.Rejected }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<ModerationEntry>> HistoryAsync(Guid eventId, CancellationToken ct)

@@ -28,7 +28,7 @@ public static class SampleData
         public EventInput ToInput()
         {
             // The file marks its one unconfirmed item in its notes; statuses are otherwise not in the file.
-            Status = Notes?.StartsWith("Tentative", StringComparison.OrdinalIgnoreCase) == true ? "tentative" : "confirmed";
+            Status = Notes?.StartsWith("Tentative", StringComparison.OrdinalIgnoreCase) == true ? EventStatus.Tentative : EventStatus.Confirmed;
             return this;
         }
     }
@@ -66,7 +66,7 @@ public static class SampleData
         if (done) return 0;
 
         foreach (var (id, draft) in drafts)
-            await EventStore.InsertAsync(connection, transaction, draft, "published", null, id, ct);
+            await EventStore.InsertAsync(connection, transaction, draft, ModerationState.Published, null, id, ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "insert into seed_runs (name, count) values (@SeedName, @Count)", new { SeedName, Count = drafts.Count }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);

@@ -15,7 +15,7 @@ public sealed class Source
     public string[] Tags { get; init; } = [];
     public bool AutoPublish { get; init; }
     public string? TimeZone { get; init; }
-    public string State { get; init; } = "active";
+    public string State { get; init; } = SourceState.Active;
     public string? Etag { get; init; }
     public string? LastModified { get; init; }
     public DateTime NextRunAt { get; init; }
@@ -39,7 +39,7 @@ public sealed class SourceRun
     public Guid SourceId { get; set; }
     public DateTime StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
-    public string Outcome { get; set; } = "running";
+    public string Outcome { get; set; } = RunOutcome.Running;
     public int? HttpStatus { get; set; }
     public int Seen { get; set; }
     public int Created { get; set; }
@@ -70,7 +70,7 @@ public sealed class SourceStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<Source>(new CommandDefinition(
-            $"select {Columns} from sources order by state = 'retired', lower(name), id", cancellationToken: ct))).AsList();
+            $"select {Columns} from sources order by state = '{SourceState.Retired}', lower(name), id", cancellationToken: ct))).AsList();
     }
 
     public async Task<Source?> FindAsync(Guid id, CancellationToken ct)
@@ -85,7 +85,7 @@ public sealed class SourceStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QueryFirstOrDefaultAsync<Source>(new CommandDefinition(
-            $"select {Columns} from sources where lower(url) = lower(@url) and state <> 'retired' and id <> coalesce(@except, '00000000-0000-0000-0000-000000000000'::uuid)",
+            $"select {Columns} from sources where lower(url) = lower(@url) and state <> '{SourceState.Retired}' and id <> coalesce(@except, '00000000-0000-0000-0000-000000000000'::uuid)",
             new { url, except }, cancellationToken: ct));
     }
 
@@ -136,9 +136,9 @@ public sealed class SourceStore(NpgsqlDataSource dataSource)
     {
         const string sql = $"""
             update sources set state = @state, updated_at = now(),
-                   next_run_at = case when @state = 'active' then now() else next_run_at end,
-                   failures = case when @state = 'active' then 0 else failures end
-             where id = @id and state <> 'retired'
+                   next_run_at = case when @state = '{SourceState.Active}' then now() else next_run_at end,
+                   failures = case when @state = '{SourceState.Active}' then 0 else failures end
+             where id = @id and state <> '{SourceState.Retired}'
             returning {Columns}
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -157,8 +157,8 @@ public sealed class SourceStore(NpgsqlDataSource dataSource)
     {
         var lease = Guid.NewGuid();
         var which = id is null
-            ? "state = 'active' and next_run_at <= now() order by next_run_at"
-            : "id = @id and state <> 'retired'";
+            ? $"state = '{SourceState.Active}' and next_run_at <= now() order by next_run_at"
+            : $"id = @id and state <> '{SourceState.Retired}'";
         var sql = $"""
             update sources set lease_token = @lease, lease_until = now() + @leaseFor
              where id = (select id from sources
@@ -171,10 +171,10 @@ public sealed class SourceStore(NpgsqlDataSource dataSource)
         var source = await connection.QuerySingleOrDefaultAsync<Source>(new CommandDefinition(sql, new { lease, leaseFor, id }, transaction, cancellationToken: ct));
         if (source is null) return null;
         // A run an instance never finished (it was stopped or killed) is recorded as such.
-        await connection.ExecuteAsync(new CommandDefinition("""
-            update source_runs set outcome = 'failed', finished_at = now(),
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            update source_runs set outcome = '{RunOutcome.Failed}', finished_at = now(),
                    problem = 'Interrupted: the instance running it stopped before the run finished; nothing was changed.'
-             where source_id = @id and outcome = 'running'
+             where source_id = @id and outcome = '{RunOutcome.Running}'
             """, new { id = source.Id }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         return (source, lease);
@@ -192,7 +192,7 @@ public sealed class SourceStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "insert into source_runs (source_id, outcome) values (@sourceId, 'running') returning id", new { sourceId }, cancellationToken: ct));
+            $"insert into source_runs (source_id, outcome) values (@sourceId, '{RunOutcome.Running}') returning id", new { sourceId }, cancellationToken: ct));
     }
 
     /// <summary>Records the run's report, schedules the next run and gives the lease back, on the caller's

@@ -1,7 +1,8 @@
 namespace Calendar.Core.Events;
 
-/// <summary>A stored event as read from the database (every column a caller may need; the JSON and feed
-/// representations choose what to show).</summary>
+/// <summary>A stored event as read from the database. Public reads (lists, feeds) select EventStore.PublicColumns,
+/// so there <see cref="ContactEmail"/> and <see cref="OwnerId"/> are null; the JSON and feed representations
+/// choose what to show.</summary>
 public sealed class Event
 {
     public Guid Id { get; init; }

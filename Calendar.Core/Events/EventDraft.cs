@@ -113,7 +113,7 @@ public sealed record EventDraft
             Title = input.Title!,
             Description = input.Description ?? "",
             Kind = input.Kind!,
-            Status = input.Status ?? "confirmed",
+            Status = input.Status ?? EventStatus.Confirmed,
             AllDay = allDay,
             StartsOn = startsOn,
             EndsOn = endsOn,
@@ -147,16 +147,11 @@ public sealed record EventDraft
         var rule = new Ical.Net.DataTypes.RecurrenceRule(draft.Recurrence);
         if (rule.Count is null && rule.Until is null) return null;
         var last = rule.Until is not null
-            ? UntilAsLocal(rule.Until, zone)
+            ? Events.Recurrence.UntilAsLocal(rule.Until.Value, rule.Until.IsUtc, zone)
             : Events.Recurrence.LocalStarts(draft.Recurrence, firstLocal, draft.AllDay, zone, from: null).Last();
         var lastEnd = last + span;
         return draft.AllDay
             ? TimeZones.MidnightUtc(DateOnly.FromDateTime(lastEnd.ToDateTimeUnspecified()))
             : TimeZones.ToInstantLenient(lastEnd, zone!).ToDateTimeUtc();
     }
-
-    private static LocalDateTime UntilAsLocal(Ical.Net.DataTypes.CalDateTime until, DateTimeZone? zone) =>
-        until.IsUtc && zone is not null
-            ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(until.Value, DateTimeKind.Utc)).InZone(zone).LocalDateTime
-            : LocalDateTime.FromDateTime(until.Value);
 }

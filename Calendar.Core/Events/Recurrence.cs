@@ -56,6 +56,13 @@ public static class Recurrence
         return null;
     }
 
+    /// <summary>UNTIL on the series' wall clock: a UTC value (RFC 5545's form for zoned starts) converted into the
+    /// zone, any other value read as it stands.</summary>
+    internal static LocalDateTime UntilAsLocal(DateTime until, bool isUtc, DateTimeZone? zone) =>
+        isUtc && zone is not null
+            ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(until, DateTimeKind.Utc)).InZone(zone).LocalDateTime
+            : LocalDateTime.FromDateTime(until);
+
     /// <summary>Wall-clock starts of the series in order, beginning at or after <paramref name="from"/>.</summary>
     public static IEnumerable<LocalDateTime> LocalStarts(string rule, LocalDateTime firstStart, bool allDay,
         DateTimeZone? zone, LocalDateTime? from)
@@ -65,9 +72,7 @@ public static class Recurrence
         {
             // RFC 5545 wants UNTIL in UTC for zoned starts; Ical.Net compares floating values, so bring it into
             // the event's wall clock (or to a date for all-day series).
-            var local = until.IsUtc && zone is not null
-                ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(until.Value, DateTimeKind.Utc)).InZone(zone).LocalDateTime
-                : LocalDateTime.FromDateTime(until.Value);
+            var local = UntilAsLocal(until.Value, until.IsUtc, zone);
             pattern.Until = allDay
                 ? new CalDateTime(DateOnly.FromDateTime(local.ToDateTimeUnspecified()))
                 : new CalDateTime(local.ToDateTimeUnspecified(), null, true);

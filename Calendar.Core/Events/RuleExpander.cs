@@ -148,9 +148,7 @@ public sealed class RuleExpander
         var utc = value.EndsWith('Z');
         if (!DateTime.TryParseExact(utc ? value[..^1] : value, "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
             return null;
-        var local = utc && zone is not null
-            ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(time, DateTimeKind.Utc)).InZone(zone).LocalDateTime
-            : LocalDateTime.FromDateTime(time);
+        var local = Recurrence.UntilAsLocal(time, utc, zone);
         return allDay ? local.Date.AtMidnight() : local;
     }
 

@@ -6,9 +6,9 @@ public static class Vocabulary
     public static readonly IReadOnlyList<string> Kinds =
         ["webinar", "conference", "meeting", "workshop", "training", "world-day", "launch", "deadline", "other"];
 
-    public static readonly IReadOnlyList<string> Statuses = ["confirmed", "tentative", "cancelled"];
+    public static readonly IReadOnlyList<string> Statuses = [EventStatus.Confirmed, EventStatus.Tentative, EventStatus.Cancelled];
 
-    public static readonly IReadOnlyList<string> ModerationStates = ["pending", "published", "rejected"];
+    public static readonly IReadOnlyList<string> ModerationStates = [ModerationState.Pending, ModerationState.Published, ModerationState.Rejected];
 
     /// <summary>ISO 3166-1 alpha-2 codes (from the IANA time zone database's iso3166.tab), plus XK for Kosovo,
     /// which OSCE documents use.</summary>

@@ -66,7 +66,7 @@ public static class FeedLinks
     public static AddToCalendarLinks ForEvent(Uri baseUri, Event e)
     {
         var pageUrl = EventPage(baseUri, e.Id);
-        var location = Location(e);
+        var location = Place.ForCalendar(e, countryByName: false);
         var details = Details(e, pageUrl);
 
         var google = new StringBuilder("https://calendar.google.com/calendar/render?action=TEMPLATE");
@@ -110,14 +110,6 @@ public static class FeedLinks
         Append(link, "body", details);
         if (location is not null) Append(link, "location", location);
         return link.ToString();
-    }
-
-    /// <summary>Venue, address, city and country on one line; the join link when the event has no place.</summary>
-    public static string? Location(Event e)
-    {
-        var parts = new[] { e.Venue, e.Address, e.City, e.Country }.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
-        if (parts.Count > 0) return string.Join(", ", parts);
-        return e.Online ? e.JoinUrl ?? "Online" : null;
     }
 
     /// <summary>Join link first (every client shows it), the description cut to about 1,000 characters, the page last.</summary>

@@ -87,7 +87,7 @@ public static class IcsWriter
 
     private static int Event(IcsBuffer ics, Event e, bool zoned, IcsOptions options)
     {
-        var cancelled = e.Status == "cancelled";
+        var cancelled = e.Status == EventStatus.Cancelled;
         var free = cancelled || e.Kind is "world-day" or "deadline";
         var pageUrl = $"{options.BaseUrl.TrimEnd('/')}/events/{e.Id:D}";
 
@@ -119,11 +119,11 @@ public static class IcsWriter
         if (e.Recurrence is not null) ics.Line("RRULE", RuleFor(e));
         if (e.AllDay) ics.Line("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
 
-        ics.Line("STATUS", e.Status switch { "cancelled" => "CANCELLED", "tentative" => "TENTATIVE", _ => "CONFIRMED" });
+        ics.Line("STATUS", e.Status switch { EventStatus.Cancelled => "CANCELLED", EventStatus.Tentative => "TENTATIVE", _ => "CONFIRMED" });
         ics.Line("TRANSP", free ? "TRANSPARENT" : "OPAQUE");
-        ics.Line("X-MICROSOFT-CDO-BUSYSTATUS", free ? "FREE" : e.Status == "tentative" ? "TENTATIVE" : "BUSY");
+        ics.Line("X-MICROSOFT-CDO-BUSYSTATUS", free ? "FREE" : e.Status == EventStatus.Tentative ? "TENTATIVE" : "BUSY");
 
-        if (Location(e) is { } location) ics.TextLine("LOCATION", location);
+        if (Place.ForCalendar(e, alsoOnline: " (and online)") is { } location) ics.TextLine("LOCATION", location);
 
         ics.Name("DESCRIPTION");
         var first = true;
@@ -164,21 +164,6 @@ public static class IcsWriter
         }
         ics.Line("END", "VEVENT");
         return userBytes;
-    }
-
-    /// <summary>"venue, address, city, country" for a place; the join link when the event is only online.</summary>
-    public static string? Location(Event e)
-    {
-        if (e.HasLocation)
-        {
-            var parts = new List<string>(4);
-            if (e.Venue is not null) parts.Add(e.Venue);
-            if (e.Address is not null) parts.Add(e.Address);
-            if (e.City is not null) parts.Add(e.City);
-            if (e.Country is not null) parts.Add(Vocabulary.CountryName(e.Country));
-            return string.Join(", ", parts) + (e.Online ? " (and online)" : "");
-        }
-        return e.Online ? e.JoinUrl ?? "Online" : null;
     }
 
 

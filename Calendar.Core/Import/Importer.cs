@@ -31,7 +31,7 @@ public sealed class Importer(SourceStore sources, ImportStore store, FeedFetcher
             return (RunNowOutcome.Done, await RunAsync(claim.Source, claim.Lease, acceptRemovals, ct));
         var source = await sources.FindAsync(id, ct);
         return source is null ? (RunNowOutcome.NotFound, null)
-            : source.State == "retired" ? (RunNowOutcome.Retired, null)
+            : source.State == SourceState.Retired ? (RunNowOutcome.Retired, null)
             : (RunNowOutcome.Busy, null);
     }
 
@@ -48,7 +48,7 @@ public sealed class Importer(SourceStore sources, ImportStore store, FeedFetcher
                 return await FailAsync(source, lease, run, fetched.Problem!, ct);
             if (fetched.Outcome == FetchOutcome.NotModified)
             {
-                run.Outcome = "not-modified";
+                run.Outcome = RunOutcome.NotModified;
                 await sources.FinishRunAsync(run, lease, next, failed: false, ct);
                 return run;
             }
@@ -83,7 +83,7 @@ public sealed class Importer(SourceStore sources, ImportStore store, FeedFetcher
 
     private async Task<SourceRun> FailAsync(Source source, Guid lease, SourceRun run, string problem, CancellationToken ct)
     {
-        run.Outcome = "failed";
+        run.Outcome = RunOutcome.Failed;
         run.Problem = problem;
         await sources.FinishRunAsync(run, lease, time.GetUtcNow().UtcDateTime + Backoff(source.Failures + 1), failed: true, ct);
         return run;

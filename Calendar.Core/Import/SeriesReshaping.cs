@@ -63,7 +63,7 @@ public sealed class SeriesReshaping
         foreach (var item in feed.Where(i => i.RecurrenceId is null && !rowKeys.Contains(i.Key) && occurrenceRows.Contains(i.Key)))
         {
             var occurrences = occurrenceRows[item.Key].OrderBy(r => r.RecurrenceId, StringComparer.Ordinal).ToList();
-            var live = occurrences.Where(r => Live(r.EventId) && events[r.EventId].Status != "cancelled").ToList();
+            var live = occurrences.Where(r => Live(r.EventId) && events[r.EventId].Status != EventStatus.Cancelled).ToList();
             var kept = occurrences.Where(r => events.ContainsKey(r.EventId)).ToList();
             if (kept.Count == 0) continue;
             var reused = live.Count > 0 ? live[0] : kept[0];
