@@ -1,5 +1,4 @@
 using Calendar.Core.Feeds;
-using System.Text.Json;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
