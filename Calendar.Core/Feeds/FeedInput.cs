@@ -57,9 +57,9 @@ public sealed partial class FeedInputValidator : AbstractValidator<FeedInput>
         RuleFor(x => x.Filter).Custom((filter, context) =>
         {
             filter ??= "";
-            if (filter.Length > MaxFilterLength)
+            if (filter.Length > FeedInput.MaxFilterLength)
             {
-                context.AddFailure($"The filter must be a query string of at most {MaxFilterLength} characters.");
+                context.AddFailure($"The filter must be a query string of at most {FeedInput.MaxFilterLength} characters.");
                 return;
             }
             var parsed = EventFilter.Parse(filter);
@@ -70,12 +70,10 @@ public sealed partial class FeedInputValidator : AbstractValidator<FeedInput>
                     context.AddFailure($"filter.{name}", message);
             }
             // What is stored is the percent-encoded canonical form, which can be longer than what was sent.
-            else if (parsed.Filter.CanonicalQuery().Length > MaxFilterLength)
-                context.AddFailure($"The filter is too long once encoded (at most {MaxFilterLength} characters): shorten q or organizer.");
+            else if (parsed.Filter.CanonicalQuery().Length > FeedInput.MaxFilterLength)
+                context.AddFailure($"The filter is too long once encoded (at most {FeedInput.MaxFilterLength} characters): shorten q or organizer.");
         });
     }
-
-    private const int MaxFilterLength = FeedInput.MaxFilterLength;
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
