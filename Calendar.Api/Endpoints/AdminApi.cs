@@ -1,13 +1,10 @@
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
-using Calendar.Core.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Calendar.Api.Endpoints;
 
-public sealed record NewAccountBody(string? Email, string? Role, string? Password);
 public sealed record AccountJson(Guid Id, string Email, string Role, bool CanSignIn, DateTime? LockedUntil, DateTime CreatedAt);
-public sealed record NewTokenBody(string? Name);
 public sealed record TokenJson(Guid Id, Guid AccountId, string Account, string Name, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 public sealed record NewTokenJson(Guid Id, string Name, string Token);
 
@@ -19,53 +16,33 @@ public static class AdminApi
         var group = app.MapGroup("/api/admin").WithTags("Administration").RequireAuthorization(Policies.Moderate);
         group.MapGet("/accounts", async (AccountStore accounts, CancellationToken ct) =>
             TypedResults.Ok((await accounts.ListAsync(ct)).Select(ToJson).ToList())).WithSummary("Accounts");
-        group.MapPost("/accounts", CreateAccount).Accepts<NewAccountBody>("application/json")
+        group.MapPost("/accounts", CreateAccount)
             .WithSummary("Create a moderator or coordinator account (password optional: without one, the account uses tokens only)");
-        group.MapPost("/accounts/{id:guid}/tokens", CreateToken).Accepts<NewTokenBody>("application/json")
+        group.MapPost("/accounts/{id:guid}/tokens", CreateToken)
             .WithSummary("Create an API token for an account; its value is shown in this answer only");
         group.MapGet("/tokens", async (AccountStore accounts, CancellationToken ct) =>
             TypedResults.Ok((await accounts.ListTokensAsync(ct)).Select(ToJson).ToList())).WithSummary("API tokens, with last use");
-        group.MapDelete("/tokens/{id:guid}", async Task<IResult> (Guid id, AccountStore accounts, CancellationToken ct) =>
+        group.MapDelete("/tokens/{id:guid}", async Task<Results<NoContent, NotFoundProblem>> (Guid id, AccountStore accounts, CancellationToken ct) =>
             await accounts.RevokeTokenAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound("token"))
             .WithSummary("Revoke a token; it stops working at once on every instance");
         return app;
     }
 
-    public static Dictionary<string, string[]> CheckAccount(string? email, string? role, string? password)
+    private static async Task<Results<Created<AccountJson>, ConflictProblem>> CreateAccount(Validated<NewAccountBody> body, HttpContext context,
+        AccountStore accounts, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (!InputParsing.IsEmail(email?.Trim())) errors["email"] = ["Give an e-mail address such as name@example.org."];
-        if (role is null || !AccountRole.All.Contains(role)) errors["role"] = ["Role must be moderator or coordinator."];
-        if (!string.IsNullOrEmpty(password) && AccountStore.CheckPassword(password) is { } message) errors["password"] = [message];
-        return errors;
-    }
-
-    public static string? CheckTokenName(string? name) =>
-        string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100 || InputParsing.HasForbiddenCharacters(name, multiLine: false)
-            ? "Name the token (up to 100 characters), e.g. after the system that will use it."
-            : null;
-
-    private static async Task<IResult> CreateAccount(HttpContext context, JsonBody body, AccountStore accounts, CancellationToken ct)
-    {
-        var read = await body.ReadAsync<NewAccountBody>(context.Request);
-        if (read.Problem is not null) return read.Problem;
-        var input = read.Value!;
-        var errors = CheckAccount(input.Email, input.Role, input.Password);
-        if (errors.Count > 0) return Problems.Validation(errors);
+        var input = body.Value;
         var account = await accounts.CreateAsync(input.Email!, input.Role!, input.Password, context.User.Identity?.Name ?? "", ct);
         return account is null
-            ? TypedResults.Problem(statusCode: 409, title: "Account exists", detail: "An account with this e-mail exists already.")
+            ? new ConflictProblem("Account exists", "An account with this e-mail exists already.")
             : TypedResults.Created($"/api/admin/accounts/{account.Id}", ToJson(account));
     }
 
-    private static async Task<IResult> CreateToken(Guid id, HttpContext context, JsonBody body, AccountStore accounts, CancellationToken ct)
+    private static async Task<Results<Created<NewTokenJson>, NotFoundProblem>> CreateToken(Guid id, Validated<NewTokenBody> body,
+        AccountStore accounts, CancellationToken ct)
     {
-        var read = await body.ReadAsync<NewTokenBody>(context.Request);
-        if (read.Problem is not null) return read.Problem;
-        if (CheckTokenName(read.Value!.Name) is { } message)
-            return Problems.Validation(new Dictionary<string, string[]> { ["name"] = [message] });
         if (await accounts.FindAsync(id, ct) is null) return Problems.NotFound("account");
-        var (token, value) = await accounts.CreateTokenAsync(id, read.Value.Name!.Trim(), ct);
+        var (token, value) = await accounts.CreateTokenAsync(id, body.Value.Name!.Trim(), ct);
         return TypedResults.Created($"/api/admin/tokens/{token.Id}", new NewTokenJson(token.Id, token.Name, value));
     }
 

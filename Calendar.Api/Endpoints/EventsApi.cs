@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -20,8 +21,6 @@ public static class EventsApi
     {
         var read = app.MapGroup("/api/events").WithTags("Events").RequireCors(Cors.Public);
         read.MapGet("/", List)
-            .Produces<EventPage>(StatusCodes.Status200OK, "application/json").Produces(StatusCodes.Status304NotModified)
-            .ProducesValidationProblem()
             .WithSummary("Published events as occurrences, filtered and paged")
             .WithDescription("Filters: from, to, kind (repeatable), tag (repeatable, any), language (repeatable; fr matches fr-BE), organizer, country, online, q, limit (1-200), cursor. " +
                              "Without 'from', the list starts now. Series are expanded into the occurrences inside the window: each item's top-level " +
@@ -31,9 +30,9 @@ public static class EventsApi
         read.MapGet("/{id:guid}", Get).WithSummary("One published event (moderators see any, with contactEmail)");
 
         var write = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(Policies.Contribute);
-        write.MapPost("/", Create).Accepts<EventInput>("application/json")
+        write.MapPost("/", Create)
             .WithSummary("Create an event: a moderator's is published at once, a coordinator's waits for review");
-        write.MapPut("/{id:guid}", Replace).Accepts<EventInput>("application/json")
+        write.MapPut("/{id:guid}", Replace)
             .WithSummary("Replace an event; send If-Match with the ETag you read to avoid overwriting someone else's change");
         write.MapPost("/{id:guid}/cancel", Cancel)
             .WithSummary("Mark an event cancelled; it stays in feeds so subscribers see the cancellation");
@@ -45,7 +44,7 @@ public static class EventsApi
     /// <summary>What each raw query string means (bounded): widgets and integrators repeat the same URLs.</summary>
     private static readonly ConcurrentDictionary<string, (EventFilter Filter, string Key)> Queries = new(StringComparer.Ordinal);
 
-    private static async Task<IResult> List(HttpContext context, EventStore store, FeedVersions versions, ListCache cache,
+    private static async Task<Results<JsonBytes, NotModified, ValidationProblem>> List(HttpContext context, EventStore store, FeedVersions versions, ListCache cache,
         IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct)
     {
         var raw = context.Request.QueryString.Value ?? "";
@@ -66,7 +65,7 @@ public static class EventsApi
 
         context.Response.Headers.ETag = page.ETag;
         context.Response.Headers.CacheControl = "no-cache"; // revalidate: a 304 costs no database work
-        return IfNoneMatch(context.Request, page.ETag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : new JsonBytes(page.Body);
+        return IfNoneMatch(context.Request, page.ETag) ? new NotModified() : new JsonBytes(page.Body);
     }
 
     private static string CacheKey(EventFilter filter) =>
@@ -102,8 +101,11 @@ public static class EventsApi
     }
 
     /// <summary>Pre-rendered JSON with its length.</summary>
-    private sealed class JsonBytes(byte[] body) : IResult
+    private sealed class JsonBytes(byte[] body) : IResult, IEndpointMetadataProvider
     {
+        public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(EventPage), ["application/json"]));
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
@@ -114,7 +116,7 @@ public static class EventsApi
         }
     }
 
-    private static async Task<IResult> Get(Guid id, HttpContext context, EventStore store, CancellationToken ct)
+    private static async Task<Results<Ok<EventJson>, NotFoundProblem>> Get(Guid id, HttpContext context, EventStore store, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
         var e = await store.FindAsync(id, ct);
@@ -123,35 +125,26 @@ public static class EventsApi
         return TypedResults.Ok(EventJson.From(e, includePrivate: CanSeePrivate(caller, e)));
     }
 
-    private static async Task<IResult> Create(HttpContext context, JsonBody body, IValidator<EventInput> validator,
-        EventStore store, CancellationToken ct)
+    private static async Task<Created<EventJson>> Create(Validated<EventInput> input, HttpContext context, EventStore store, CancellationToken ct)
     {
-        var read = await body.ReadAsync<EventInput>(context.Request);
-        if (read.Problem is not null) return read.Problem;
-        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: false, ct);
-        if (errors is not null) return Problems.Validation(errors);
-
         var caller = Caller.From(context.User);
-        var created = await store.InsertAsync(draft!, caller.IsModerator ? ModerationState.Published : ModerationState.Pending, caller.AccountId, context.User.ToActor(), ct);
+        var created = await store.InsertAsync(EventDraft.From(input.Value), caller.IsModerator ? ModerationState.Published : ModerationState.Pending, caller.AccountId,
+            context.User.ToActor(), ct);
         context.Response.Headers.ETag = created.ETag;
         return TypedResults.Created($"/api/events/{created.Id}", EventJson.From(created, includePrivate: true));
     }
 
-    private static async Task<IResult> Replace(Guid id, HttpContext context, JsonBody body, IValidator<EventInput> validator,
-        EventStore store, CancellationToken ct)
+    private static async Task<Results<Ok<EventJson>, NotFoundProblem, ForbiddenProblem, PreconditionFailedProblem>> Replace(Guid id,
+        Validated<EventInput> input, HttpContext context, EventStore store, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
             return BadIfMatch;
-        var read = await body.ReadAsync<EventInput>(context.Request);
-        if (read.Problem is not null) return read.Problem;
-        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value!, submission: false, ct);
-        if (errors is not null) return Problems.Validation(errors);
-
-        var result = await store.ReplaceAsync(id, draft!, Caller.From(context.User).Scope, expected, context.User.ToActor(), ct);
+        var result = await store.ReplaceAsync(id, EventDraft.From(input.Value), Caller.From(context.User).Scope, expected, context.User.ToActor(), ct);
         return WriteResponse(context, result);
     }
 
-    private static async Task<IResult> Cancel(Guid id, HttpContext context, EventStore store, CancellationToken ct)
+    private static async Task<Results<Ok<EventJson>, NotFoundProblem, ForbiddenProblem, PreconditionFailedProblem>> Cancel(Guid id,
+        HttpContext context, EventStore store, CancellationToken ct)
     {
         if (!TryReadIfMatch(context.Request, out var expected))
             return BadIfMatch;
@@ -159,17 +152,16 @@ public static class EventsApi
         return WriteResponse(context, result);
     }
 
-    private static async Task<IResult> Delete(Guid id, HttpContext context, EventStore store, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFoundProblem>> Delete(Guid id, HttpContext context, EventStore store, CancellationToken ct)
     {
         if (!await store.DeleteAsync(id, context.User.ToActor(), ct)) return Problems.NotFound("event");
         return TypedResults.NoContent();
     }
 
     // A new result each time: the problem details service adds the request's traceId to the object it writes.
-    private static IResult BadIfMatch => TypedResults.Problem(statusCode: 412, title: "Precondition failed",
-        detail: "If-Match must be the ETag of the event as you last read it (or *).");
+    private static PreconditionFailedProblem BadIfMatch => new("If-Match must be the ETag of the event as you last read it (or *).");
 
-    private static IResult WriteResponse(HttpContext context, WriteResult result)
+    private static Results<Ok<EventJson>, NotFoundProblem, ForbiddenProblem, PreconditionFailedProblem> WriteResponse(HttpContext context, WriteResult result)
     {
         switch (result.Outcome)
         {
@@ -179,13 +171,12 @@ public static class EventsApi
             case WriteOutcome.NotFound:
                 return Problems.NotFound("event");
             case WriteOutcome.Forbidden:
-                return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "You can change only the events you submitted.");
+                return new ForbiddenProblem("You can change only the events you submitted.");
             default:
-                return TypedResults.Problem(statusCode: 412, title: "Precondition failed",
-                    detail: "The event changed since you read it. Fetch it again, reapply your change and send the new ETag in If-Match.");
+                return new PreconditionFailedProblem(
+                    "The event changed since you read it. Fetch it again, reapply your change and send the new ETag in If-Match.");
         }
     }
-
 
     /// <summary>No If-Match (or *) means an unconditional write; otherwise it must be one of our ETags.</summary>
     private static bool TryReadIfMatch(HttpRequest request, out long? revision)

@@ -1,11 +1,17 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
 using Calendar.Core.Feeds;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using FeedAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Calendar.Api.Endpoints.FeedEndpoints.FeedFile, Calendar.Api.Hosting.NotModified,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, Calendar.Api.Hosting.NotFoundProblem, Calendar.Api.Hosting.UnavailableProblem,
+    Calendar.Api.Endpoints.FeedEndpoints.Outage>;
 
 namespace Calendar.Api.Endpoints;
 
@@ -41,7 +47,7 @@ public static class FeedEndpoints
         return app;
     }
 
-    private static async Task<IResult> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<FeedAnswer> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
         IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
         // Subscribers repeat the same URL for years: remember what each query string means (bounded).
@@ -66,7 +72,7 @@ public static class FeedEndpoints
         });
     }
 
-    private static async Task<IResult> NamedFeed(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<FeedAnswer> NamedFeed(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
         IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
         if (slug.Length > 60) return Problems.NotFound("feed");
@@ -74,17 +80,17 @@ public static class FeedEndpoints
             () => NamedFeedFromDatabase(slug, context, versions, feeds, events, cache, options, ct));
     }
 
-    private static async Task<IResult> NamedFeedFromDatabase(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events,
+    private static async Task<FeedAnswer> NamedFeedFromDatabase(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events,
         FeedCache cache, IOptions<CalendarOptions> options, CancellationToken ct)
     {
         var state = await versions.CurrentAsync(slug, ct);
-        if (state.Feed is not { } feed) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no feed '{slug}'.");
+        if (state.Feed is not { } feed) return new NotFoundProblem($"There is no feed '{slug}'.");
         var saved = "saved:" + feed.Filter;
         if (!Filters.TryGetValue(saved, out var known))
         {
             var parsed = EventFilter.Parse(feed.Filter);
             if (parsed.Filter is not { } parsedFilter)
-                return TypedResults.Problem(statusCode: 503, title: "Feed unavailable", detail: "This feed's saved filter is not valid; a moderator must correct it.");
+                return new UnavailableProblem("Feed unavailable", "This feed's saved filter is not valid; a moderator must correct it.");
             known = (parsedFilter, saved);
             if (Filters.Count >= 10_000) Filters.Clear();
             Filters[saved] = known;
@@ -96,7 +102,7 @@ public static class FeedEndpoints
             ct, inline: true);
     }
 
-    private static async Task<IResult> SingleEvent(Guid id, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<FeedAnswer> SingleEvent(Guid id, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
         IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
         var baseUrl = BaseUrl(context, options);
@@ -114,8 +120,8 @@ public static class FeedEndpoints
     /// <summary>Serves the feed from the database; while that is out of reach, the last version this instance
     /// rendered, with its own validators, so subscribed calendars neither error nor empty. A feed this instance
     /// never rendered gets a 503 with Retry-After.</summary>
-    internal static async Task<IResult> OrLastVersion(HttpContext context, FeedCache cache, DatabaseAvailability availability, string key,
-        string baseUrl, string? fileName, bool inline, Func<Task<IResult>> serve)
+    internal static async Task<FeedAnswer> OrLastVersion(HttpContext context, FeedCache cache, DatabaseAvailability availability, string key,
+        string baseUrl, string? fileName, bool inline, Func<Task<FeedAnswer>> serve)
     {
         if (availability.Available)
         {
@@ -128,26 +134,30 @@ public static class FeedEndpoints
                 availability.ReportOutage(ex);
             }
         }
-        if (cache.Last($"{key}|{baseUrl}") is not { } last) return new UnavailableResult();
+        if (cache.Last($"{key}|{baseUrl}") is not { } last) return new Outage();
         context.Response.Headers.CacheControl = CacheControl;
         context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
         if (NotModified(context.Request, last.Tag, last.LastModified))
         {
             context.Response.Headers.ETag = ETag(last.Tag, ChooseEncoding(context.Request));
             context.Response.Headers.LastModified = last.LastModified.ToString("R", CultureInfo.InvariantCulture);
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return new NotModified();
         }
         return Write(context, last, fileName, inline);
     }
 
-    private sealed class UnavailableResult : IResult
+    /// <summary>503 with Retry-After: the database is out of reach and this instance never rendered the feed.</summary>
+    internal sealed class Outage : IResult, IEndpointMetadataProvider
     {
         public Task ExecuteAsync(HttpContext httpContext) => Unavailable.WriteAsync(httpContext);
+
+        public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(ProblemDetails), [Problems.ContentType]));
     }
 
     private static IcsOptions Options(string baseUrl) => new() { BaseUrl = baseUrl };
 
-    internal static async Task<IResult> Serve(HttpContext context, FeedStore feeds, FeedCache cache, FeedState state, string key,
+    internal static async Task<FeedAnswer> Serve(HttpContext context, FeedStore feeds, FeedCache cache, FeedState state, string key,
         string baseUrl, string? fileName, Func<string, CancellationToken, Task<byte[]?>> render, CancellationToken ct, bool inline = true,
         string contentType = ContentType)
     {
@@ -163,7 +173,7 @@ public static class FeedEndpoints
             // The feed's own ETag for the encoding the client would get, as for a 200.
             response.Headers.ETag = ETag(tag, ChooseEncoding(request));
             response.Headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return new NotModified();
         }
 
         var cacheKey = $"{key}|{baseUrl}|{tag}";
@@ -179,13 +189,13 @@ public static class FeedEndpoints
         if (feed is null)
         {
             response.Headers.CacheControl = "no-cache"; // it may be published any minute
-            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "There is no published event with this id.");
+            return new NotFoundProblem("There is no published event with this id.");
         }
         if (!feed.RememberedAsLast) cache.RememberLast($"{key}|{baseUrl}", feed);
         return Write(context, feed, fileName, inline);
     }
 
-    private static IResult Write(HttpContext context, RenderedFeed feed, string? fileName, bool inline)
+    private static FeedFile Write(HttpContext context, RenderedFeed feed, string? fileName, bool inline)
     {
         var request = context.Request;
         var response = context.Response;
@@ -204,7 +214,7 @@ public static class FeedEndpoints
         if (encoding is not null) response.Headers.ContentEncoding = encoding;
         response.Headers.ContentDisposition = $"{(inline ? "inline" : "attachment")}; filename=\"{fileName ?? "events.ics"}\"";
         if (!inline) response.Headers["X-Robots-Tag"] = "noindex";
-        return new BytesResult(body, feed.ContentType);
+        return new FeedFile(body, feed.ContentType);
     }
 
     /// <summary>If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); any representation of the same
@@ -275,8 +285,11 @@ public static class FeedEndpoints
         FeedLinks.BaseUrl(options.Value.PublicBaseUrl, context.Request);
 
     /// <summary>Writes the bytes with their length; HEAD gets the same headers and no body.</summary>
-    private sealed class BytesResult(byte[] body, string contentType) : IResult
+    internal sealed class FeedFile(byte[] body, string contentType) : IResult, IEndpointMetadataProvider
     {
+        public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void)));
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;

@@ -4,22 +4,19 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Calendar.Api.Endpoints;
 
-public sealed record RejectBody(string? Reason);
 public sealed record ModerationEntryJson(string Action, string Actor, string? Reason, DateTime At);
 public sealed record QueueJson(IReadOnlyList<EventJson> Items);
 
 /// <summary>/api/moderation: the review queue, for moderators only. Every action is written to the audit log.</summary>
 public static class ModerationApi
 {
-    public const int MaxReasonLength = 2000;
-
     public static IEndpointRouteBuilder MapModerationApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/moderation").WithTags("Moderation").RequireAuthorization(Policies.Moderate);
         group.MapGet("/queue", Queue).WithSummary("Pending events, oldest first, with everything needed to judge them (contactEmail included)")
             .WithDescription("An event imported from a partner feed also carries `import`: its source, `possibleDuplicate` (an existing event on the same day with a similar title, never merged) and the locally edited fields.");
         group.MapPost("/{id:guid}/approve", Approve).WithSummary("Publish a pending event");
-        group.MapPost("/{id:guid}/reject", Reject).Accepts<RejectBody>("application/json")
+        group.MapPost("/{id:guid}/reject", Reject)
             .WithSummary("Reject a pending event with a reason the submitter will see on the status page");
         group.MapGet("/{id:guid}/history", History).WithSummary("Who did what to an event, and when");
         return app;
@@ -35,31 +32,22 @@ public static class ModerationApi
         }).ToList()));
     }
 
-    private static async Task<IResult> Approve(Guid id, HttpContext context, ModerationStore moderation, CancellationToken ct) =>
+    private static async Task<Results<Ok<EventJson>, NotFoundProblem, ConflictProblem>> Approve(Guid id, HttpContext context,
+        ModerationStore moderation, CancellationToken ct) =>
         Answer(await moderation.ApproveAsync(id, context.User.ToActor(), ct));
 
-    private static async Task<IResult> Reject(Guid id, HttpContext context, JsonBody body, ModerationStore moderation, CancellationToken ct)
-    {
-        var read = await body.ReadAsync<RejectBody>(context.Request);
-        if (read.Problem is not null) return read.Problem;
-        if (CheckReason(read.Value!.Reason) is { } message)
-            return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = [message] });
-        return Answer(await moderation.RejectAsync(id, context.User.ToActor(), read.Value.Reason!.Trim(), ct));
-    }
+    private static async Task<Results<Ok<EventJson>, NotFoundProblem, ConflictProblem>> Reject(Guid id, Validated<RejectBody> body,
+        HttpContext context, ModerationStore moderation, CancellationToken ct) =>
+        Answer(await moderation.RejectAsync(id, context.User.ToActor(), body.Value.Reason!.Trim(), ct));
 
-    public static string? CheckReason(string? reason) =>
-        string.IsNullOrWhiteSpace(reason) ? "Say why the event is rejected; the submitter will read it."
-        : reason.Trim().Length > MaxReasonLength ? $"Keep the reason to {MaxReasonLength:N0} characters or fewer."
-        : Calendar.Core.Events.InputParsing.HasForbiddenCharacters(reason, multiLine: true) ? "The reason must be plain text."
-        : null;
-
-    private static async Task<IResult> History(Guid id, ModerationStore moderation, CancellationToken ct) =>
+    private static async Task<Ok<List<ModerationEntryJson>>> History(Guid id, ModerationStore moderation, CancellationToken ct) =>
         TypedResults.Ok((await moderation.HistoryAsync(id, ct)).Select(h => new ModerationEntryJson(h.Action, h.Actor, h.Reason, h.At)).ToList());
 
-    private static IResult Answer((ReviewOutcome Outcome, Calendar.Core.Events.Event? Event) result) => result.Outcome switch
-    {
-        ReviewOutcome.Done => TypedResults.Ok(EventJson.From(result.Event!, includePrivate: true)),
-        ReviewOutcome.NotFound => Problems.NotFound("event"),
-        _ => TypedResults.Problem(statusCode: 409, title: "Not pending", detail: "Only pending events can be approved or rejected; this one was reviewed already."),
-    };
+    private static Results<Ok<EventJson>, NotFoundProblem, ConflictProblem> Answer((ReviewOutcome Outcome, Calendar.Core.Events.Event? Event) result) =>
+        result.Outcome switch
+        {
+            ReviewOutcome.Done => TypedResults.Ok(EventJson.From(result.Event!, includePrivate: true)),
+            ReviewOutcome.NotFound => Problems.NotFound("event"),
+            _ => new ConflictProblem("Not pending", "Only pending events can be approved or rejected; this one was reviewed already."),
+        };
 }

@@ -7,6 +7,9 @@ using Calendar.Api.Pages;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
 using Calendar.Core.Feeds;
+using FeedAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Calendar.Api.Endpoints.FeedEndpoints.FeedFile, Calendar.Api.Hosting.NotModified,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, Calendar.Api.Hosting.NotFoundProblem, Calendar.Api.Hosting.UnavailableProblem,
+    Calendar.Api.Endpoints.FeedEndpoints.Outage>;
 
 namespace Calendar.Api.Endpoints;
 
@@ -31,7 +34,7 @@ public static class NewsFeeds
         return feeds;
     }
 
-    private static async Task<IResult> Serve(HttpContext context, FeedVersions versions, FeedStore store, EventArchive archive, FeedCache cache,
+    private static async Task<FeedAnswer> Serve(HttpContext context, FeedVersions versions, FeedStore store, EventArchive archive, FeedCache cache,
         TimeProvider clock, IOptions<CalendarOptions> options, DatabaseAvailability availability, bool atom, CancellationToken ct)
     {
         var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);

@@ -1,13 +1,13 @@
 using Calendar.Core.Feeds;
-using System.Text.Json;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
-using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Calendar.Api.Endpoints;
 
+public sealed record PendingJson(string Moderation);
 public sealed record SubmissionJson(Guid Id, string Moderation, string StatusUrl, string? RejectionReason, EventJson Event);
 
 /// <summary>/api/submissions: the submission form's JSON twin. Anyone may submit; everything waits for review.</summary>
@@ -19,7 +19,7 @@ public static class SubmissionsApi
     public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/submissions").WithTags("Submissions").AllowAnonymous();
-        group.MapPost("/", Submit).Accepts<EventInput>("application/json").RequireRateLimiting(RateLimits.Submissions)
+        group.MapPost("/", Submit).RequireRateLimiting(RateLimits.Submissions)
             .WithSummary("Submit an event for review (always pending)")
             .WithDescription("Validated like POST /api/events plus the submission rules (at least one organizer). " +
                              "The answer carries statusUrl, a private link where the submitter sees the status and can correct " +
@@ -28,28 +28,21 @@ public static class SubmissionsApi
         return app;
     }
 
-    private static async Task<IResult> Submit(HttpContext context, JsonBody body, IValidator<EventInput> validator,
+    private static async Task<Results<Created<SubmissionJson>, Accepted<PendingJson>>> Submit(Validated<SubmissionInput> input, HttpContext context,
         ModerationStore moderation, IOptions<CalendarOptions> options, CancellationToken ct)
     {
-        var read = await body.ReadAsync<SubmissionInput>(context.Request);
-        if (read.Problem is not null) return read.Problem;
-        if (read.Value!.HoneypotFilled)
-        {
-            // Answer as if accepted, before any validation, so that a robot learns nothing; nothing is stored.
-            return TypedResults.Accepted((string?)null, new { moderation = ModerationState.Pending });
-        }
-        var (draft, _, errors) = await EventValidation.ValidateAsync(validator, read.Value, submission: true, ct);
-        if (errors is not null) return Problems.Validation(errors);
+        // Answered as if accepted, and not validated (SubmissionInputValidator), so that a robot learns nothing; nothing is stored.
+        if (input.Value.HoneypotFilled) return TypedResults.Accepted((string?)null, new PendingJson(ModerationState.Pending));
 
         var caller = Caller.From(context.User);
         var actor = context.User.Identity?.IsAuthenticated == true ? context.User.ToActor() : Actor.Submitter;
-        var (created, token) = await moderation.SubmitAsync(draft!, caller.AccountId, actor, ct);
+        var (created, token) = await moderation.SubmitAsync(EventDraft.From(input.Value), caller.AccountId, actor, ct);
         var json = new SubmissionJson(created.Id, created.Moderation, StatusPageUrl(context, options.Value, token), null,
             EventJson.From(created, includePrivate: true));
         return TypedResults.Created($"/api/submissions/{token}", json);
     }
 
-    private static async Task<IResult> Status(string token, HttpContext context, ModerationStore moderation,
+    private static async Task<Results<Ok<SubmissionJson>, NotFoundProblem>> Status(string token, HttpContext context, ModerationStore moderation,
         IOptions<CalendarOptions> options, CancellationToken ct)
     {
         if (await moderation.FindBySubmissionTokenAsync(token, ct) is not { } e) return Problems.NotFound("submission");
@@ -65,14 +58,4 @@ public static class SubmissionsApi
 
     public static string PublicUrl(HttpContext context, CalendarOptions options, string path) =>
         FeedLinks.BaseUrl(options.PublicBaseUrl, context.Request) + path;
-}
-
-/// <summary>The submission body: an event plus the honeypot field the form hides from people (any value fills it).</summary>
-public sealed class SubmissionInput : EventInput
-{
-    public System.Text.Json.JsonElement? Website { get; set; }
-
-    public bool HoneypotFilled => Website is { } w
-        && w.ValueKind != System.Text.Json.JsonValueKind.Null
-        && !(w.ValueKind == System.Text.Json.JsonValueKind.String && string.IsNullOrWhiteSpace(w.GetString()));
 }

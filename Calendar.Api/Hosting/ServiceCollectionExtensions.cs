@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Calendar.Api.Endpoints;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
+using Calendar.Core.Feeds;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,11 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<FeedVersions>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IValidator<EventInput>, EventInputValidator>();
+        services.AddSingleton<IValidator<SubmissionInput>, SubmissionInputValidator>();
+        services.AddSingleton<IValidator<NewAccountBody>, NewAccountValidator>();
+        services.AddSingleton<IValidator<NewTokenBody>, NewTokenValidator>();
+        services.AddSingleton<IValidator<RejectBody>, RejectBodyValidator>();
+        services.AddSingleton<IValidator<FeedInput>, FeedInputValidator>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<DatabaseSetup>();
         services.AddSingleton<DatabaseAvailability>();
@@ -52,7 +58,7 @@ public static class ServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseExceptionHandler>();
         services.AddRazorComponents();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer<PipelineStatuses>());
 
         services.AddAuthentication(BearerAuthenticationHandler.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.Scheme, null);

@@ -31,14 +31,14 @@ public static class Unavailable
         """);
 
     /// <summary>Routes that answer without the database, or (feeds, health) handle its absence themselves.</summary>
-    private static bool HandlesOutageItself(PathString path) =>
+    internal static bool HandlesOutageItself(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/feeds") || path.StartsWithSegments("/docs")
         || path.StartsWithSegments("/openapi") || path.Equals("/robots.txt")
         || (path.StartsWithSegments("/events") && path.Value!.EndsWith(".ics", StringComparison.Ordinal));
 
-    private static bool WantsProblem(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/feeds")
-        || request.Path.Value?.EndsWith(".ics", StringComparison.Ordinal) == true;
+    internal static bool WantsProblem(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/feeds")
+        || path.Value?.EndsWith(".ics", StringComparison.Ordinal) == true;
 
     public static IApplicationBuilder UseDatabaseGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -58,7 +58,7 @@ public static class Unavailable
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         response.Headers.RetryAfter = DatabaseAvailability.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers.CacheControl = "no-store";
-        if (WantsProblem(context.Request))
+        if (WantsProblem(context.Request.Path))
         {
             await Problems.Write(context, 503, "Temporarily unavailable",
                 $"The calendar cannot reach its database. Nothing was changed; try again in {DatabaseAvailability.RetryAfterSeconds} seconds.");

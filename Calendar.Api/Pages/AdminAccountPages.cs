@@ -1,6 +1,6 @@
-using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
+using FluentValidation;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Calendar.Api.Pages;
@@ -23,11 +23,12 @@ public static class AdminAccountPages
         return admin;
     }
 
-    private static async Task<IResult> CreateAccount(HttpContext context, IAntiforgery antiforgery, AccountStore accounts, CancellationToken ct)
+    private static async Task<IResult> CreateAccount(HttpContext context, IAntiforgery antiforgery, AccountStore accounts,
+        IValidator<NewAccountBody> validator, CancellationToken ct)
     {
         var form = context.Request.Form;
         string email = form["email"].ToString().Trim(), role = form["role"].ToString(), password = form["password"].ToString();
-        var errors = AdminApi.CheckAccount(email, role, password);
+        var errors = EventValidation.ToErrors(await validator.ValidateAsync(new NewAccountBody(email, role, password), ct)).ToDictionary();
         if (errors.Count == 0 && await accounts.CreateAsync(email, role, password, context.User.Identity?.Name ?? "", ct) is null)
             errors["email"] = ["An account with this e-mail exists already."];
         if (errors.Count > 0)
@@ -36,10 +37,11 @@ public static class AdminAccountPages
         return Pages.SeeOther("/admin/accounts?done=created");
     }
 
-    private static async Task<IResult> CreateToken(Guid id, HttpContext context, IAntiforgery antiforgery, AccountStore accounts, CancellationToken ct)
+    private static async Task<IResult> CreateToken(Guid id, HttpContext context, IAntiforgery antiforgery, AccountStore accounts,
+        IValidator<NewTokenBody> validator, CancellationToken ct)
     {
         var name = context.Request.Form["name"].ToString();
-        if (AdminApi.CheckTokenName(name) is { } message)
+        if ((await validator.ValidateAsync(new NewTokenBody(name), ct)).Errors.FirstOrDefault()?.ErrorMessage is { } message)
             return await Page(context, antiforgery, accounts, null, errors: new() { [$"token-name-{id}"] = [message] }, status: 400, ct: ct);
         if (await accounts.FindAsync(id, ct) is null)
             return Pages.Message("Not found", "There is no such account.", StatusCodes.Status404NotFound, "/admin/accounts", "Back");

@@ -97,10 +97,10 @@ public static class AdminPages
     }
 
     private static async Task<IResult> Reject(Guid id, HttpContext context, IAntiforgery antiforgery, EventStore events,
-        ModerationStore moderation, CancellationToken ct)
+        ModerationStore moderation, IValidator<RejectBody> validator, CancellationToken ct)
     {
         var reason = context.Request.Form["reason"].ToString();
-        if (ModerationApi.CheckReason(reason) is { } message)
+        if ((await validator.ValidateAsync(new RejectBody(reason), ct)).Errors.FirstOrDefault()?.ErrorMessage is { } message)
         {
             if (await events.FindAsync(id, ct) is not { } e) return NotFound();
             return await EventPage(context, antiforgery, moderation, e, null, reason,

@@ -21,13 +21,13 @@ public static class NewsletterPages
 
     public static IEndpointRouteBuilder MapNewsletter(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/newsletter", Newsletter).WithTags("Newsletter")
+        app.MapGet("/newsletter", Newsletter).WithTags("Newsletter").Produces(StatusCodes.Status200OK, responseType: null, contentType: "text/html", "text/plain")
             .WithSummary("The events of a period as e-mail-ready HTML or, with format=text, plain text; grouped by month or kind (group=)")
             .WithDescription("Takes the filters of /api/events (without limit and cursor). Without 'from' the period starts today; without 'to' it lasts a month.");
         return app;
     }
 
-    private static async Task<IResult> Newsletter(HttpContext context, EventStore store, TimeProvider clock, IOptions<CalendarOptions> options,
+    private static async Task<Results<RazorComponentResult<NewsletterPage>, ContentHttpResult, ValidationProblem>> Newsletter(HttpContext context, EventStore store, TimeProvider clock, IOptions<CalendarOptions> options,
         CancellationToken ct)
     {
         var query = context.Request.Query;

@@ -36,8 +36,9 @@ public sealed record EventDraft
     public string? ContactEmail { get; init; }
 
     /// <summary>Trims text, turns blanks into absent values, lower-cases tags and upper-cases the country,
-    /// so that what the validator judges is what gets stored.</summary>
-    public static EventInput Normalize(EventInput input)
+    /// so that what the validator judges is what gets stored. The copy has the input's own type (a submission
+    /// stays a submission).</summary>
+    public static TInput Normalize<TInput>(TInput input) where TInput : EventInput, new()
     {
         static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         var location = input.Location is null ? null : new LocationInput
@@ -47,7 +48,7 @@ public sealed record EventDraft
             City = Clean(input.Location.City),
             Country = Clean(input.Location.Country)?.ToUpperInvariant(),
         };
-        return new EventInput
+        return new TInput
         {
             Title = input.Title?.Trim(),
             Description = input.Description?.Replace("\r\n", "\n").Replace('\r', '\n').Trim(),

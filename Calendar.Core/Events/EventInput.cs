@@ -5,7 +5,7 @@ namespace Calendar.Core.Events;
 /// one, and <see cref="EventInputValidator"/> is the single judge of it. Dates and times stay strings here so
 /// that a malformed value is reported against its field instead of failing the whole body.
 /// </summary>
-public class EventInput
+public class EventInput : INormalizable<EventInput>
 {
     public string? Title { get; set; }
     public string? Description { get; set; }
@@ -26,6 +26,8 @@ public class EventInput
     public string? RegistrationUrl { get; set; }
     public string? MoreInfoUrl { get; set; }
     public string? ContactEmail { get; set; }
+
+    public virtual EventInput Normalized() => EventDraft.Normalize(this);
 }
 
 public sealed class LocationInput

@@ -5,7 +5,7 @@ using FluentValidation;
 namespace Calendar.Core.Import;
 
 /// <summary>A source as a moderator writes it (JSON body or the /admin form).</summary>
-public sealed class SourceInput
+public sealed class SourceInput : INormalizable<SourceInput>
 {
     public string? Name { get; set; }
     public string? Url { get; set; }
