@@ -272,7 +272,7 @@ public static class FeedEndpoints
     }
 
     internal static string BaseUrl(HttpContext context, IOptions<CalendarOptions> options) =>
-        FeedLinks.BaseUrl(options.Value.PublicBaseUrl, context.Request);
+        PublicBase.Url(options.Value.PublicBaseUrl, context.Request);
 
     /// <summary>Writes the bytes with their length; HEAD gets the same headers and no body.</summary>
     private sealed class BytesResult(byte[] body, string contentType) : IResult

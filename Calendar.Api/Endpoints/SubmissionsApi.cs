@@ -64,7 +64,7 @@ public static class SubmissionsApi
         PublicUrl(context, options, $"/submissions/{token}");
 
     public static string PublicUrl(HttpContext context, CalendarOptions options, string path) =>
-        FeedLinks.BaseUrl(options.PublicBaseUrl, context.Request) + path;
+        PublicBase.Url(options.PublicBaseUrl, context.Request) + path;
 }
 
 /// <summary>The submission body: an event plus the honeypot field the form hides from people (any value fills it).</summary>

@@ -81,6 +81,7 @@ public static class AccountsSetup
     {
         var services = builder.Services;
         services.AddOptions<AbuseLimits>().BindConfiguration(AbuseLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<ModerationStore>();
         services.AddSingleton<IBearerTokenResolver, StoredTokenResolver>();

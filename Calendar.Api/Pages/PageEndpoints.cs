@@ -75,7 +75,7 @@ public static class PageEndpoints
         }
         else if (parsed.IsValid && filter.To is null && !past)
             next = "/" + (filter with { From = horizon }).ToQueryString();
-        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         // A filter that a named feed saves is offered as that feed: a shorter URL, a title a moderator chose,
         // and a last segment Thunderbird names the calendar after.
         var named = (await feeds.ListAsync(includeRetired: false, ct))
@@ -106,7 +106,7 @@ public static class PageEndpoints
         var occurrence = e.Recurrence is null
             ? Occurrence.Single(e)
             : Occurrences.Expand(e, now, null, null, 1).FirstOrDefault() ?? Occurrence.Single(e);
-        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         var kindFilter = new EventFilter { Kinds = [e.Kind] };
         var model = new EventPageModel(e, occurrence, FeedLinks.EventPage(baseUri, e.Id), FeedLinks.ForEvent(baseUri, e),
             FeedLinks.ForFilter(baseUri, kindFilter), "/" + kindFilter.ToQueryString(),
@@ -128,7 +128,7 @@ public static class PageEndpoints
         if (!context.Request.Query.ContainsKey("limit")) filter = filter with { Limit = DefaultEmbedLimit };
         var now = clock.GetUtcNow().UtcDateTime;
         var occurrences = (await store.ListAsync(filter, now, ct)).Take(filter.Limit).ToList();
-        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString();
         context.Response.Headers.ContentSecurityPolicy = EmbedPolicy;
         context.Response.Headers.CacheControl = "public, max-age=300";

@@ -98,7 +98,7 @@ public sealed class AdminTests
         // What `set-password` does: a new password, hence a new session stamp.
         await using (var dataSource = Npgsql.NpgsqlDataSource.Create(_app.ConnectionString))
         {
-            var store = new Calendar.Core.Data.AccountStore(dataSource, TimeProvider.System);
+            var store = new Calendar.Core.Data.AccountStore(dataSource, TimeProvider.System, new Calendar.Api.Hosting.IdentityPasswordHashing());
             var account = await store.FindByEmailAsync("session@example.org", CancellationToken.None);
             Assert.That(await store.SetPasswordAsync(account!.Id, "another long password", CancellationToken.None), Is.True);
         }
