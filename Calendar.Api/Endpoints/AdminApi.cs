@@ -31,26 +31,12 @@ public static class AdminApi
         return app;
     }
 
-    public static Dictionary<string, string[]> CheckAccount(string? email, string? role, string? password)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!InputParsing.IsEmail(email?.Trim())) errors["email"] = ["Give an e-mail address such as name@example.org."];
-        if (role is null || !AccountRoles.All.Contains(role)) errors["role"] = ["Role must be moderator or coordinator."];
-        if (!string.IsNullOrEmpty(password) && AccountStore.CheckPassword(password) is { } message) errors["password"] = [message];
-        return errors;
-    }
-
-    public static string? CheckTokenName(string? name) =>
-        string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100 || InputParsing.HasForbiddenCharacters(name, multiLine: false)
-            ? "Name the token (up to 100 characters), e.g. after the system that will use it."
-            : null;
-
     private static async Task<IResult> CreateAccount(HttpContext context, JsonBody body, AccountStore accounts, CancellationToken ct)
     {
         var read = await body.ReadAsync<NewAccountBody>(context.Request);
         if (read.Problem is not null) return read.Problem;
         var input = read.Value!;
-        var errors = CheckAccount(input.Email, input.Role, input.Password);
+        var errors = AccountRules.CheckAccount(input.Email, input.Role, input.Password);
         if (errors.Count > 0) return Problems.Validation(errors);
         var account = await accounts.CreateAsync(input.Email!, input.Role!, input.Password, context.User.Identity?.Name ?? "", ct);
         return account is null
@@ -62,7 +48,7 @@ public static class AdminApi
     {
         var read = await body.ReadAsync<NewTokenBody>(context.Request);
         if (read.Problem is not null) return read.Problem;
-        if (CheckTokenName(read.Value!.Name) is { } message)
+        if (AccountRules.CheckTokenName(read.Value!.Name) is { } message)
             return Problems.Validation(new Dictionary<string, string[]> { ["name"] = [message] });
         if (await accounts.FindAsync(id, ct) is null) return Problems.NotFound("account");
         var (token, value) = await accounts.CreateTokenAsync(id, read.Value.Name!.Trim(), ct);

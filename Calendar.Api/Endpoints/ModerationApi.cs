@@ -11,8 +11,6 @@ public sealed record QueueJson(IReadOnlyList<EventJson> Items);
 /// <summary>/api/moderation: the review queue, for moderators only. Every action is written to the audit log.</summary>
 public static class ModerationApi
 {
-    public const int MaxReasonLength = 2000;
-
     public static IEndpointRouteBuilder MapModerationApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/moderation").WithTags("Moderation").RequireAuthorization(Policies.Moderate);
@@ -42,16 +40,10 @@ public static class ModerationApi
     {
         var read = await body.ReadAsync<RejectBody>(context.Request);
         if (read.Problem is not null) return read.Problem;
-        if (CheckReason(read.Value!.Reason) is { } message)
+        if (ModerationRules.CheckReason(read.Value!.Reason) is { } message)
             return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = [message] });
         return Answer(await moderation.RejectAsync(id, context.User.ToActor(), read.Value.Reason!.Trim(), ct));
     }
-
-    public static string? CheckReason(string? reason) =>
-        string.IsNullOrWhiteSpace(reason) ? "Say why the event is rejected; the submitter will read it."
-        : reason.Trim().Length > MaxReasonLength ? $"Keep the reason to {MaxReasonLength:N0} characters or fewer."
-        : Calendar.Core.Events.InputParsing.HasForbiddenCharacters(reason, multiLine: true) ? "The reason must be plain text."
-        : null;
 
     private static async Task<IResult> History(Guid id, ModerationStore moderation, CancellationToken ct) =>
         TypedResults.Ok((await moderation.HistoryAsync(id, ct)).Select(h => new ModerationEntryJson(h.Action, h.Actor, h.Reason, h.At)).ToList());

@@ -2,6 +2,7 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Options;
+using Calendar.Api.Caching;
 using Calendar.Api.Hosting;
 using Calendar.Api.Pages;
 using Calendar.Core.Data;

@@ -24,8 +24,6 @@ public sealed record SourceJson(Guid Id, string Name, string Url, string Organiz
 /// <summary>/api/sources: partner feeds, for moderators. Sources are retired, never deleted.</summary>
 public static class SourcesApi
 {
-    public const int RecentRuns = 20;
-
     public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sources").WithTags("Partner feeds").RequireAuthorization(Policies.Moderate);
@@ -47,24 +45,12 @@ public static class SourcesApi
         return app;
     }
 
-    /// <summary>Validates and normalizes; the errors are keyed by field.</summary>
-    public static async Task<(SourceFields?, Dictionary<string, string[]>)> CheckAsync(SourceInput raw, IValidator<SourceInput> validator,
-        SourceStore sources, Guid? except, CancellationToken ct)
-    {
-        var input = raw.Normalized();
-        var result = await validator.ValidateAsync(input, ct);
-        var errors = EventValidation.ToErrors(result).ToDictionary();
-        if (errors.Count == 0 && await sources.FindByUrlAsync(input.Url!, except, ct) is { } other)
-            errors["url"] = [$"The source “{other.Name}” already fetches this address."];
-        return (errors.Count == 0 ? input.ToFields() : null, errors);
-    }
-
     private static async Task<IResult> Create(HttpContext context, JsonBody body, IValidator<SourceInput> validator, SourceStore sources,
         CancellationToken ct)
     {
         var read = await body.ReadAsync<SourceInput>(context.Request);
         if (read.Problem is not null) return read.Problem;
-        var (fields, errors) = await CheckAsync(read.Value!, validator, sources, null, ct);
+        var (fields, errors) = await SourceRules.CheckAsync(read.Value!, validator, sources, null, ct);
         if (fields is null) return Problems.Validation(errors);
         var (outcome, created) = await sources.CreateAsync(fields, ct);
         return outcome == SourceWrite.DuplicateUrl
@@ -75,7 +61,7 @@ public static class SourcesApi
     private static async Task<IResult> Show(Guid id, SourceStore sources, CancellationToken ct)
     {
         if (await sources.FindAsync(id, ct) is not { } source) return Problems.NotFound("source");
-        var runs = await sources.RunsAsync(id, RecentRuns, ct);
+        var runs = await sources.RunsAsync(id, SourceRules.RecentRuns, ct);
         return TypedResults.Ok(SourceJson.From(source, runs.FirstOrDefault(), runs));
     }
 
@@ -85,7 +71,7 @@ public static class SourcesApi
         var read = await body.ReadAsync<SourceInput>(context.Request);
         if (read.Problem is not null) return read.Problem;
         if (await sources.FindAsync(id, ct) is null) return Problems.NotFound("source");
-        var (fields, errors) = await CheckAsync(read.Value!, validator, sources, id, ct);
+        var (fields, errors) = await SourceRules.CheckAsync(read.Value!, validator, sources, id, ct);
         if (fields is null) return Problems.Validation(errors);
         var (outcome, updated) = await sources.UpdateAsync(id, fields, ct);
         return outcome switch

@@ -13,9 +13,6 @@ public sealed record SubmissionJson(Guid Id, string Moderation, string StatusUrl
 /// <summary>/api/submissions: the submission form's JSON twin. Anyone may submit; everything waits for review.</summary>
 public static class SubmissionsApi
 {
-    /// <summary>A field people never see on the form; software that fills every field gives itself away.</summary>
-    public const string HoneypotField = "website";
-
     public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/submissions").WithTags("Submissions").AllowAnonymous();
@@ -44,7 +41,7 @@ public static class SubmissionsApi
         var caller = Caller.From(context.User);
         var actor = context.User.Identity?.IsAuthenticated == true ? context.User.ToActor() : Actor.Submitter;
         var (created, token) = await moderation.SubmitAsync(draft!, caller.AccountId, actor, ct);
-        var json = new SubmissionJson(created.Id, created.Moderation, StatusPageUrl(context, options.Value, token), null,
+        var json = new SubmissionJson(created.Id, created.Moderation, PublicBase.SubmissionStatus(context, options.Value, token), null,
             EventJson.From(created, includePrivate: true));
         return TypedResults.Created($"/api/submissions/{token}", json);
     }
@@ -56,23 +53,7 @@ public static class SubmissionsApi
         var reason = e.Moderation == "rejected"
             ? await moderation.RejectionReasonAsync(e.Id, ct)
             : null;
-        return TypedResults.Ok(new SubmissionJson(e.Id, e.Moderation, StatusPageUrl(context, options.Value, token), reason,
+        return TypedResults.Ok(new SubmissionJson(e.Id, e.Moderation, PublicBase.SubmissionStatus(context, options.Value, token), reason,
             EventJson.From(e, includePrivate: true)));
     }
-
-    public static string StatusPageUrl(HttpContext context, CalendarOptions options, string token) =>
-        PublicUrl(context, options, $"/submissions/{token}");
-
-    public static string PublicUrl(HttpContext context, CalendarOptions options, string path) =>
-        PublicBase.Url(options.PublicBaseUrl, context.Request) + path;
-}
-
-/// <summary>The submission body: an event plus the honeypot field the form hides from people (any value fills it).</summary>
-public sealed class SubmissionInput : EventInput
-{
-    public System.Text.Json.JsonElement? Website { get; set; }
-
-    public bool HoneypotFilled => Website is { } w
-        && w.ValueKind != System.Text.Json.JsonValueKind.Null
-        && !(w.ValueKind == System.Text.Json.JsonValueKind.String && string.IsNullOrWhiteSpace(w.GetString()));
 }

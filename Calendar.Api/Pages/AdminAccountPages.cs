@@ -1,4 +1,3 @@
-using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Microsoft.AspNetCore.Antiforgery;
@@ -27,7 +26,7 @@ public static class AdminAccountPages
     {
         var form = context.Request.Form;
         string email = form["email"].ToString().Trim(), role = form["role"].ToString(), password = form["password"].ToString();
-        var errors = AdminApi.CheckAccount(email, role, password);
+        var errors = AccountRules.CheckAccount(email, role, password);
         if (errors.Count == 0 && await accounts.CreateAsync(email, role, password, context.User.Identity?.Name ?? "", ct) is null)
             errors["email"] = ["An account with this e-mail exists already."];
         if (errors.Count > 0)
@@ -39,7 +38,7 @@ public static class AdminAccountPages
     private static async Task<IResult> CreateToken(Guid id, HttpContext context, IAntiforgery antiforgery, AccountStore accounts, CancellationToken ct)
     {
         var name = context.Request.Form["name"].ToString();
-        if (AdminApi.CheckTokenName(name) is { } message)
+        if (AccountRules.CheckTokenName(name) is { } message)
             return await Page(context, antiforgery, accounts, null, errors: new() { [$"token-name-{id}"] = [message] }, status: 400, ct: ct);
         if (await accounts.FindAsync(id, ct) is null)
             return Pages.Message("Not found", "There is no such account.", StatusCodes.Status404NotFound, "/admin/accounts", "Back");

@@ -1,4 +1,3 @@
-using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
@@ -100,7 +99,7 @@ public static class AdminPages
         ModerationStore moderation, CancellationToken ct)
     {
         var reason = context.Request.Form["reason"].ToString();
-        if (ModerationApi.CheckReason(reason) is { } message)
+        if (ModerationRules.CheckReason(reason) is { } message)
         {
             if (await events.FindAsync(id, ct) is not { } e) return NotFound();
             return await EventPage(context, antiforgery, moderation, e, null, reason,

@@ -1,4 +1,3 @@
-using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Import;
@@ -56,7 +55,7 @@ public static class AdminSourcePages
         CancellationToken ct)
     {
         var form = FromForm(context.Request.Form);
-        var (fields, errors) = await SourcesApi.CheckAsync(form, validator, sources, null, ct);
+        var (fields, errors) = await SourceRules.CheckAsync(form, validator, sources, null, ct);
         if (fields is not null)
         {
             var (outcome, created) = await sources.CreateAsync(fields, ct);
@@ -79,7 +78,7 @@ public static class AdminSourcePages
         {
             UserName = context.User.Identity?.Name ?? "",
             Source = source,
-            Runs = await sources.RunsAsync(source.Id, SourcesApi.RecentRuns, ct),
+            Runs = await sources.RunsAsync(source.Id, SourceRules.RecentRuns, ct),
             Form = form,
             Notice = notice,
             Errors = errors,
@@ -91,7 +90,7 @@ public static class AdminSourcePages
     {
         if (await sources.FindAsync(id, ct) is not { } source) return NotFound();
         var form = FromForm(context.Request.Form);
-        var (fields, errors) = await SourcesApi.CheckAsync(form, validator, sources, id, ct);
+        var (fields, errors) = await SourceRules.CheckAsync(form, validator, sources, id, ct);
         if (fields is not null)
         {
             var (outcome, _) = await sources.UpdateAsync(id, fields, ct);

@@ -12,15 +12,12 @@ namespace Calendar.Api.Pages;
 /// <summary>The public pages: / (list, filters, subscribe and embed panels), /events/{id}, and /embed for iframes.</summary>
 public static class PageEndpoints
 {
-    /// <summary>/embed may be framed by any site; everything else keeps SecurityHeaders' frame-ancestors 'none'.</summary>
-    public const string EmbedPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *";
-
     public const int DefaultEmbedLimit = 5, MaxEmbedLimit = 50;
 
     public static IServiceCollection AddPages(this IServiceCollection services)
     {
         services.AddSingleton<EmbedScript>();
+        services.AddSingleton<IMessagePage, MessagePageWriter>();
         services.AddOptions<StaticFileOptions>().Configure<EmbedScript>((o, script) => o.OnPrepareResponse = script.SetCaching);
         return services;
     }
@@ -130,7 +127,7 @@ public static class PageEndpoints
         var occurrences = (await store.ListAsync(filter, now, ct)).Take(filter.Limit).ToList();
         var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString();
-        context.Response.Headers.ContentSecurityPolicy = EmbedPolicy;
+        context.Response.Headers.ContentSecurityPolicy = SecurityHeaders.EmbedPolicy;
         context.Response.Headers.CacheControl = "public, max-age=300";
         return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme, filter.To <= now) });
     }

@@ -1,3 +1,4 @@
+using ArchUnitNET.Domain;
 using ArchUnitNET.Fluent;
 using ArchUnitNET.Fluent.Slices;
 using ArchUnitNET.Loader;
@@ -30,7 +31,7 @@ public class DependencyDirectionTests
     {
         // The assembly check above misses a type forwarded from another assembly; this one reads the IL.
         var offenders = Loaded.Value.Types
-            .Where(t => t.Namespace.FullName.StartsWith("Calendar.Core", StringComparison.Ordinal))
+            .Where(t => t.Namespace?.FullName.StartsWith("Calendar.Core", StringComparison.Ordinal) == true)
             .SelectMany(t => t.Dependencies.Select(d => (From: t.FullName, To: d.Target.FullName)))
             .Where(d => d.To.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal))
             .Select(d => $"{d.From} -> {d.To}").Distinct().ToList();
@@ -43,5 +44,30 @@ public class DependencyDirectionTests
         var rule = SliceRuleDefinition.Slices().Matching("Calendar.Api.(*)").Should().BeFreeOfCycles();
         var failures = rule.Evaluate(Loaded.Value).Where(r => !r.Passed).Select(r => r.Description).ToList();
         Assert.That(failures, Is.Empty, string.Join("\n", failures));
+    }
+
+    /// <summary>The Api folders and which others each may use (the README's "Code map"); Program.cs composes them all.</summary>
+    private static readonly Dictionary<string, string[]> MayUse = new()
+    {
+        ["Hosting"] = [],
+        ["Caching"] = ["Hosting"],
+        ["Endpoints"] = ["Hosting", "Caching"],
+        ["Pages"] = ["Hosting", "Caching"],
+    };
+
+    private static string? Folder(IType type) =>
+        type.Namespace?.FullName is { } name && name.StartsWith("Calendar.Api.", StringComparison.Ordinal) ? name.Split('.')[2] : null;
+
+    [Test]
+    public void Each_folder_of_Calendar_Api_uses_only_the_folders_below_it()
+    {
+        var types = Loaded.Value.Types.Where(t => Folder(t) is not null).ToList();
+        Assert.That(types.Select(t => Folder(t)!).Distinct().Where(f => !MayUse.ContainsKey(f)), Is.Empty,
+            "a new folder: say here and in the README's Code map what it may use");
+        var wrong = types
+            .SelectMany(t => t.Dependencies.Select(d => (From: t, To: d.Target)))
+            .Where(d => Folder(d.To) is { } to && to != Folder(d.From) && !MayUse[Folder(d.From)!].Contains(to))
+            .Select(d => $"{d.From.FullName} -> {d.To.FullName}").Distinct().ToList();
+        Assert.That(wrong, Is.Empty);
     }
 }
