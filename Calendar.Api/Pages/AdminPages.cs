@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
@@ -12,7 +13,7 @@ namespace Calendar.Api.Pages;
 /// </summary>
 public static class AdminPages
 {
-    private static readonly Dictionary<string, string> Notices = new()
+    private static readonly FrozenDictionary<string, string> Notices = new Dictionary<string, string>
     {
         ["approved"] = "Approved: the event is now public.",
         ["rejected"] = "Rejected: the submitter sees the reason on their status page.",
@@ -20,7 +21,7 @@ public static class AdminPages
         ["deleted"] = "Deleted.",
         ["saved"] = "Saved.",
         ["reviewed"] = "This event was reviewed already.",
-    };
+    }.ToFrozenDictionary();
 
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {

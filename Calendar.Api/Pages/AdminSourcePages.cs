@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Import;
@@ -10,7 +11,7 @@ namespace Calendar.Api.Pages;
 /// source's recent runs with their reports.</summary>
 public static class AdminSourcePages
 {
-    private static readonly Dictionary<string, string> Notices = new()
+    private static readonly FrozenDictionary<string, string> Notices = new Dictionary<string, string>
     {
         ["created"] = "Source added. It is fetched within the next minute; use “Fetch now” to see its first report at once.",
         ["saved"] = "Saved. The next run reads the whole feed again and applies the new settings.",
@@ -20,7 +21,7 @@ public static class AdminSourcePages
         ["run"] = "Fetched. The report is the first of the recent runs below.",
         ["busy"] = "This source is being fetched right now (perhaps by another instance); its report will appear below.",
         ["is-retired"] = "This source is retired and cannot be changed or fetched.",
-    };
+    }.ToFrozenDictionary();
 
     public static RouteGroupBuilder MapAdminSourcePages(this RouteGroupBuilder admin)
     {
