@@ -1,6 +1,5 @@
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
-using Calendar.Core.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Calendar.Api.Endpoints;

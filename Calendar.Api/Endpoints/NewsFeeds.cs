@@ -4,7 +4,6 @@ using System.Xml;
 using Microsoft.Extensions.Options;
 using Calendar.Api.Caching;
 using Calendar.Api.Hosting;
-using Calendar.Api.Pages;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
 using Calendar.Core.Feeds;

@@ -1,4 +1,3 @@
-using Calendar.Core.Feeds;
 using System.Text.Json;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;

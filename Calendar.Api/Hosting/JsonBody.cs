@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Calendar.Core.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
