@@ -1,3 +1,4 @@
+using Calendar.Api.Caching;
 using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Api.Pages;
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.AddCalendar();
+builder.Services.AddCaching();
 builder.Services.AddPages();
 
 var app = builder.Build();

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Calendar.Api.Caching;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
@@ -41,22 +41,18 @@ public static class EventsApi
         return app;
     }
 
-    /// <summary>What each raw query string means (bounded): widgets and integrators repeat the same URLs.</summary>
-    private static readonly ConcurrentDictionary<string, (EventFilter Filter, string Key)> Queries = new(StringComparer.Ordinal);
-
-    private static async Task<Results<JsonBytes, NotModified, ValidationProblem>> List(HttpContext context, EventStore store, FeedVersions versions, ListCache cache,
+    private static async Task<Results<JsonBytes, NotModified, ValidationProblem>> List(HttpContext context, EventStore store, FeedVersions versions, ListCache cache, ListQueries queries,
         IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct)
     {
         var raw = context.Request.QueryString.Value ?? "";
-        if (!Queries.TryGetValue(raw, out var known))
+        if (!queries.TryGet(raw, out var known))
         {
             var parsed = EventFilter.Parse(context.Request.Query);
             if (parsed.Filter is not { } parsedFilter) return TypedResults.ValidationProblem(parsed.Errors, title: "The request has invalid values.");
-            known = (parsedFilter, CacheKey(parsedFilter));
-            if (Queries.Count >= 10_000) Queries.Clear();
-            Queries[raw] = known;
+            known = new(parsedFilter, CacheKey(parsedFilter));
+            queries.Remember(raw, known);
         }
-        var (filter, key) = known;
+        var (filter, key) = known!;
         var version = (await versions.CurrentAsync(null, ct)).Version;
         var now = clock.GetUtcNow().UtcDateTime;
         // Shared by every request waiting for this key: rendered for the first one's instant, on no request's token.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using Calendar.Api.Caching;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
@@ -28,7 +29,6 @@ public static class FeedEndpoints
     private const string ContentType = "text/calendar; charset=utf-8";
     private const string CacheControl = "public, max-age=300";
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EventFilter Filter, string Key)> Filters = new(StringComparer.Ordinal);
 
     public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
     {
@@ -47,20 +47,19 @@ public static class FeedEndpoints
         return app;
     }
 
-    private static async Task<FeedAnswer> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<FeedAnswer> FilteredFeed(HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache, FeedQueries filters,
         IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
         // Subscribers repeat the same URL for years: remember what each query string means (bounded).
         var raw = context.Request.QueryString.Value ?? "";
-        if (!Filters.TryGetValue(raw, out var known))
+        if (!filters.TryGet(raw, out var known))
         {
             var parsed = EventFilter.Parse(context.Request.Query, allowLimit: false, allowCursor: false);
             if (parsed.Filter is not { } parsedFilter) return Problems.Validation(parsed.Errors);
-            known = (parsedFilter, "q:" + parsedFilter.CanonicalQuery());
-            if (Filters.Count >= 10_000) Filters.Clear();
-            Filters[raw] = known;
+            known = new(parsedFilter, "q:" + parsedFilter.CanonicalQuery());
+            filters.Remember(raw, known);
         }
-        var (filter, key) = known;
+        var (filter, key) = known!;
         var baseUrl = BaseUrl(context, options);
         return await OrLastVersion(context, cache, availability, key, baseUrl, null, true, async () =>
         {
@@ -72,30 +71,29 @@ public static class FeedEndpoints
         });
     }
 
-    private static async Task<FeedAnswer> NamedFeed(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache,
+    private static async Task<FeedAnswer> NamedFeed(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events, FeedCache cache, FeedQueries filters,
         IOptions<CalendarOptions> options, DatabaseAvailability availability, CancellationToken ct)
     {
         if (slug.Length > 60) return Problems.NotFound("feed");
         return await OrLastVersion(context, cache, availability, $"n:{slug}", BaseUrl(context, options), $"{slug}.ics", true,
-            () => NamedFeedFromDatabase(slug, context, versions, feeds, events, cache, options, ct));
+            () => NamedFeedFromDatabase(slug, context, versions, feeds, events, cache, filters, options, ct));
     }
 
     private static async Task<FeedAnswer> NamedFeedFromDatabase(string slug, HttpContext context, FeedVersions versions, FeedStore feeds, EventStore events,
-        FeedCache cache, IOptions<CalendarOptions> options, CancellationToken ct)
+        FeedCache cache, FeedQueries filters, IOptions<CalendarOptions> options, CancellationToken ct)
     {
         var state = await versions.CurrentAsync(slug, ct);
         if (state.Feed is not { } feed) return new NotFoundProblem($"There is no feed '{slug}'.");
         var saved = "saved:" + feed.Filter;
-        if (!Filters.TryGetValue(saved, out var known))
+        if (!filters.TryGet(saved, out var known))
         {
             var parsed = EventFilter.Parse(feed.Filter);
             if (parsed.Filter is not { } parsedFilter)
                 return new UnavailableProblem("Feed unavailable", "This feed's saved filter is not valid; a moderator must correct it.");
-            known = (parsedFilter, saved);
-            if (Filters.Count >= 10_000) Filters.Clear();
-            Filters[saved] = known;
+            known = new(parsedFilter, saved);
+            filters.Remember(saved, known);
         }
-        var filter = known.Filter;
+        var filter = known!.Filter;
         return await Serve(context, feeds, cache, state, $"n:{feed.Slug}", BaseUrl(context, options), $"{feed.Slug}.ics",
             async (baseUrl, renderCt) => FeedRenderer.Render(await events.ListForFeedAsync(filter, state.WindowStart, renderCt),
                 new FeedHeader(feed.Title, feed.Description.Length > 0 ? feed.Description : FeedTitle.Describe(filter)), Options(baseUrl)).Bytes,
@@ -282,7 +280,7 @@ public static class FeedEndpoints
     }
 
     internal static string BaseUrl(HttpContext context, IOptions<CalendarOptions> options) =>
-        FeedLinks.BaseUrl(options.Value.PublicBaseUrl, context.Request);
+        PublicBase.Url(options.Value.PublicBaseUrl, context.Request);
 
     /// <summary>Writes the bytes with their length; HEAD gets the same headers and no body.</summary>
     internal sealed class FeedFile(byte[] body, string contentType) : IResult, IEndpointMetadataProvider

@@ -25,8 +25,6 @@ public sealed record SourceJson(Guid Id, string Name, string Url, string Organiz
 /// <summary>/api/sources: partner feeds, for moderators. Sources are retired, never deleted.</summary>
 public static class SourcesApi
 {
-    public const int RecentRuns = 20;
-
     public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sources").WithTags("Partner feeds").RequireAuthorization(Policies.Moderate);
@@ -48,26 +46,10 @@ public static class SourcesApi
         return app;
     }
 
-    /// <summary>Validates and normalizes; the errors are keyed by field.</summary>
-    public static async Task<(SourceFields?, Dictionary<string, string[]>)> CheckAsync(SourceInput raw, IValidator<SourceInput> validator,
-        SourceStore sources, Guid? except, CancellationToken ct)
-    {
-        var input = raw.Normalized();
-        var result = await validator.ValidateAsync(input, ct);
-        var errors = EventValidation.ToErrors(result).ToDictionary();
-        if (errors.Count == 0 && await DuplicateUrlAsync(input, sources, except, ct) is { } message)
-            errors["url"] = [message];
-        return (errors.Count == 0 ? input.ToFields() : null, errors);
-    }
-
-    /// <summary>Two live sources never fetch one address; said by name before the database's constraint would.</summary>
-    private static async Task<string?> DuplicateUrlAsync(SourceInput input, SourceStore sources, Guid? except, CancellationToken ct) =>
-        await sources.FindByUrlAsync(input.Url!, except, ct) is { } other ? $"The source “{other.Name}” already fetches this address." : null;
-
     private static async Task<Results<Created<SourceJson>, ValidationProblem, ConflictProblem>> Create(Validated<SourceInput> input,
         SourceStore sources, CancellationToken ct)
     {
-        if (await DuplicateUrlAsync(input.Value, sources, null, ct) is { } message) return Problems.Validation("url", message);
+        if (await SourceRules.DuplicateUrlAsync(input.Value, sources, null, ct) is { } message) return Problems.Validation("url", message);
         var (outcome, created) = await sources.CreateAsync(input.Value.ToFields(), ct);
         return outcome == SourceWrite.DuplicateUrl
             ? DuplicateUrl()
@@ -77,7 +59,7 @@ public static class SourcesApi
     private static async Task<Results<Ok<SourceJson>, NotFoundProblem>> Show(Guid id, SourceStore sources, CancellationToken ct)
     {
         if (await sources.FindAsync(id, ct) is not { } source) return Problems.NotFound("source");
-        var runs = await sources.RunsAsync(id, RecentRuns, ct);
+        var runs = await sources.RunsAsync(id, SourceRules.RecentRuns, ct);
         return TypedResults.Ok(SourceJson.From(source, runs.FirstOrDefault(), runs));
     }
 
@@ -85,7 +67,7 @@ public static class SourcesApi
         Validated<SourceInput> input, SourceStore sources, CancellationToken ct)
     {
         if (await sources.FindAsync(id, ct) is null) return Problems.NotFound("source");
-        if (await DuplicateUrlAsync(input.Value, sources, id, ct) is { } message) return Problems.Validation("url", message);
+        if (await SourceRules.DuplicateUrlAsync(input.Value, sources, id, ct) is { } message) return Problems.Validation("url", message);
         var (outcome, updated) = await sources.UpdateAsync(id, input.Value.ToFields(), ct);
         return outcome switch
         {

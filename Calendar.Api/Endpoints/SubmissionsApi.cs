@@ -1,4 +1,5 @@
 using Calendar.Core.Feeds;
+using System.Text.Json;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
@@ -13,9 +14,6 @@ public sealed record SubmissionJson(Guid Id, string Moderation, string StatusUrl
 /// <summary>/api/submissions: the submission form's JSON twin. Anyone may submit; everything waits for review.</summary>
 public static class SubmissionsApi
 {
-    /// <summary>A field people never see on the form; software that fills every field gives itself away.</summary>
-    public const string HoneypotField = "website";
-
     public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/submissions").WithTags("Submissions").AllowAnonymous();
@@ -37,7 +35,7 @@ public static class SubmissionsApi
         var caller = Caller.From(context.User);
         var actor = context.User.Identity?.IsAuthenticated == true ? context.User.ToActor() : Actor.Submitter;
         var (created, token) = await moderation.SubmitAsync(EventDraft.From(input.Value), caller.AccountId, actor, ct);
-        var json = new SubmissionJson(created.Id, created.Moderation, StatusPageUrl(context, options.Value, token), null,
+        var json = new SubmissionJson(created.Id, created.Moderation, PublicBase.SubmissionStatus(context, options.Value, token), null,
             EventJson.From(created, includePrivate: true));
         return TypedResults.Created($"/api/submissions/{token}", json);
     }
@@ -49,13 +47,7 @@ public static class SubmissionsApi
         var reason = e.Moderation == ModerationState.Rejected
             ? await moderation.RejectionReasonAsync(e.Id, ct)
             : null;
-        return TypedResults.Ok(new SubmissionJson(e.Id, e.Moderation, StatusPageUrl(context, options.Value, token), reason,
+        return TypedResults.Ok(new SubmissionJson(e.Id, e.Moderation, PublicBase.SubmissionStatus(context, options.Value, token), reason,
             EventJson.From(e, includePrivate: true)));
     }
-
-    public static string StatusPageUrl(HttpContext context, CalendarOptions options, string token) =>
-        PublicUrl(context, options, $"/submissions/{token}");
-
-    public static string PublicUrl(HttpContext context, CalendarOptions options, string path) =>
-        FeedLinks.BaseUrl(options.PublicBaseUrl, context.Request) + path;
 }

@@ -1,13 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Calendar.Api.Pages;
 using Calendar.Core.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -81,6 +79,7 @@ public static class AccountsSetup
     {
         var services = builder.Services;
         services.AddOptions<AbuseLimits>().BindConfiguration(AbuseLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<ModerationStore>();
         services.AddSingleton<IBearerTokenResolver, StoredTokenResolver>();
@@ -133,8 +132,8 @@ public static class AccountsSetup
                 if (context.Request.Path.StartsWithSegments("/api"))
                     await Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many requests", message);
                 else
-                    await new RazorComponentResult<MessagePage>(new { Heading = "Please wait a moment", Message = message })
-                        { StatusCode = StatusCodes.Status429TooManyRequests }.ExecuteAsync(context);
+                    await context.RequestServices.GetRequiredService<IMessagePage>()
+                        .WriteAsync(context, StatusCodes.Status429TooManyRequests, "Please wait a moment", message);
             };
         });
         return builder;

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Calendar.Api.Endpoints;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
 using Calendar.Core.Feeds;
@@ -33,10 +32,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EventStore>();
         services.AddSingleton<EventArchive>();
         services.AddSingleton<FeedStore>();
-        services.AddSingleton(_ => new FeedCache(64L * 1024 * 1024)); // rendered feeds; bounded in bytes
-        services.AddSingleton(_ => new ListCache(32L * 1024 * 1024)); // rendered /api/events pages; bounded in bytes
-        services.AddSingleton<FeedVersions>();
-        services.AddHostedService(sp => sp.GetRequiredService<FeedVersions>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IValidator<EventInput>, EventInputValidator>();
         services.AddSingleton<IValidator<SubmissionInput>, SubmissionInputValidator>();
@@ -71,7 +66,7 @@ public static class ServiceCollectionExtensions
             .AllowAnyOrigin().WithMethods("GET", "HEAD").AllowAnyHeader()
             .WithExposedHeaders("ETag", "Last-Modified")));
 
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         // Every unready poll would be an error line for the whole outage; DatabaseAvailability logs it once.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
 

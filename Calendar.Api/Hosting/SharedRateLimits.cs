@@ -22,9 +22,9 @@ public sealed class DatabaseWindowLimiter(NpgsqlDataSource dataSource, string po
         returning hits, extract(epoch from (window_start + $3 - now()))::float8
         """;
 
-    // Rows of clients not seen for a day are removed now and then (every few hundred limited requests per instance).
+    // Rows of clients not seen for a day are removed now and then (one limited request in 500, at random).
     private const string CleanupSql = "delete from rate_limit_counters where window_start < now() - interval '1 day'";
-    private static int s_calls;
+    private const int CleanupOneIn = 500;
 
     private long _lastUsed = Stopwatch.GetTimestamp();
 
@@ -53,7 +53,7 @@ public sealed class DatabaseWindowLimiter(NpgsqlDataSource dataSource, string po
             hits = reader.GetInt32(0);
             secondsLeft = reader.GetDouble(1);
         }
-        if (Interlocked.Increment(ref s_calls) % 500 == 0)
+        if (Random.Shared.Next(CleanupOneIn) == 0)
         {
             await using var cleanup = new NpgsqlCommand(CleanupSql, connection);
             await cleanup.ExecuteNonQueryAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using System.Text;
-using Calendar.Api.Pages;
 
 namespace Calendar.Api.Hosting;
 
@@ -66,7 +65,7 @@ public static class Unavailable
         }
         response.ContentType = "text/html; charset=utf-8";
         // A partner's page frames /embed; keep it frameable so the partner shows this page rather than a blocked frame.
-        if (context.Request.Path.StartsWithSegments("/embed")) response.Headers.ContentSecurityPolicy = PageEndpoints.EmbedPolicy;
+        if (context.Request.Path.StartsWithSegments("/embed")) response.Headers.ContentSecurityPolicy = SecurityHeaders.EmbedPolicy;
         response.ContentLength = Page.Length;
         if (!HttpMethods.IsHead(context.Request.Method)) await response.Body.WriteAsync(Page);
     }

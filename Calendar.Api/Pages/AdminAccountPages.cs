@@ -1,5 +1,6 @@
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
+using Calendar.Core.Events;
 using FluentValidation;
 using Microsoft.AspNetCore.Antiforgery;
 

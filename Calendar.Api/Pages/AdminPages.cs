@@ -1,4 +1,4 @@
-using Calendar.Api.Endpoints;
+using System.Collections.Frozen;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
@@ -13,7 +13,7 @@ namespace Calendar.Api.Pages;
 /// </summary>
 public static class AdminPages
 {
-    private static readonly Dictionary<string, string> Notices = new()
+    private static readonly FrozenDictionary<string, string> Notices = new Dictionary<string, string>
     {
         [ModerationAction.Approved] = "Approved: the event is now public.",
         [ModerationAction.Rejected] = "Rejected: the submitter sees the reason on their status page.",
@@ -21,7 +21,7 @@ public static class AdminPages
         [ModerationAction.Deleted] = "Deleted.",
         ["saved"] = "Saved.",
         ["reviewed"] = "This event was reviewed already.",
-    };
+    }.ToFrozenDictionary();
 
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {

@@ -1,4 +1,4 @@
-using Calendar.Api.Endpoints;
+using System.Collections.Frozen;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Import;
@@ -11,7 +11,7 @@ namespace Calendar.Api.Pages;
 /// source's recent runs with their reports.</summary>
 public static class AdminSourcePages
 {
-    private static readonly Dictionary<string, string> Notices = new()
+    private static readonly FrozenDictionary<string, string> Notices = new Dictionary<string, string>
     {
         ["created"] = "Source added. It is fetched within the next minute; use “Fetch now” to see its first report at once.",
         ["saved"] = "Saved. The next run reads the whole feed again and applies the new settings.",
@@ -21,7 +21,7 @@ public static class AdminSourcePages
         ["run"] = "Fetched. The report is the first of the recent runs below.",
         ["busy"] = "This source is being fetched right now (perhaps by another instance); its report will appear below.",
         ["is-retired"] = "This source is retired and cannot be changed or fetched.",
-    };
+    }.ToFrozenDictionary();
 
     public static RouteGroupBuilder MapAdminSourcePages(this RouteGroupBuilder admin)
     {
@@ -56,7 +56,7 @@ public static class AdminSourcePages
         CancellationToken ct)
     {
         var form = FromForm(context.Request.Form);
-        var (fields, errors) = await SourcesApi.CheckAsync(form, validator, sources, null, ct);
+        var (fields, errors) = await SourceRules.CheckAsync(form, validator, sources, null, ct);
         if (fields is not null)
         {
             var (outcome, created) = await sources.CreateAsync(fields, ct);
@@ -79,7 +79,7 @@ public static class AdminSourcePages
         {
             UserName = context.User.Identity?.Name ?? "",
             Source = source,
-            Runs = await sources.RunsAsync(source.Id, SourcesApi.RecentRuns, ct),
+            Runs = await sources.RunsAsync(source.Id, SourceRules.RecentRuns, ct),
             Form = form,
             Notice = notice,
             Errors = errors,
@@ -91,7 +91,7 @@ public static class AdminSourcePages
     {
         if (await sources.FindAsync(id, ct) is not { } source) return NotFound();
         var form = FromForm(context.Request.Form);
-        var (fields, errors) = await SourcesApi.CheckAsync(form, validator, sources, id, ct);
+        var (fields, errors) = await SourceRules.CheckAsync(form, validator, sources, id, ct);
         if (fields is not null)
         {
             var (outcome, _) = await sources.UpdateAsync(id, fields, ct);

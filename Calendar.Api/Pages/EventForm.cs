@@ -66,7 +66,7 @@ public sealed class EventForm
             NewTags = Get("newTags"), Language = Get("language"),
             RegistrationUrl = Get("registrationUrl"), MoreInfoUrl = Get("moreInfoUrl"), ContactEmail = Get("contactEmail"),
             Status = Get("status") is EventStatus.Tentative or EventStatus.Cancelled ? Get("status") : EventStatus.Confirmed,
-            Website = Get(Endpoints.SubmissionsApi.HoneypotField),
+            Website = Get(SubmissionInput.HoneypotField),
         };
     }
 

@@ -1,3 +1,4 @@
+using Calendar.Api.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,6 +30,13 @@ public sealed class FormPostFilter(IAntiforgery antiforgery) : IEndpointFilter
                 StatusCodes.Status400BadRequest);
         return await next(context);
     }
+}
+
+/// <summary>Hosting's HTML answers (429) as a <see cref="MessagePage"/>.</summary>
+public sealed class MessagePageWriter : IMessagePage
+{
+    public Task WriteAsync(HttpContext context, int statusCode, string heading, string message) =>
+        new RazorComponentResult<MessagePage>(new { Heading = heading, Message = message }) { StatusCode = statusCode }.ExecuteAsync(context);
 }
 
 public static class Pages

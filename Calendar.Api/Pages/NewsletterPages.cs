@@ -55,7 +55,7 @@ public static class NewsletterPages
         }
         filter = filter with { After = null, Limit = EventFilter.DefaultLimit };
 
-        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         var model = new NewsletterModel(filter, Period(filter), Groups(occurrences, group), baseUri,
             baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString(), truncated);
         if (format == "text")

@@ -12,15 +12,12 @@ namespace Calendar.Api.Pages;
 /// <summary>The public pages: / (list, filters, subscribe and embed panels), /events/{id}, and /embed for iframes.</summary>
 public static class PageEndpoints
 {
-    /// <summary>/embed may be framed by any site; everything else keeps SecurityHeaders' frame-ancestors 'none'.</summary>
-    public const string EmbedPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *";
-
     public const int DefaultEmbedLimit = 5, MaxEmbedLimit = 50;
 
     public static IServiceCollection AddPages(this IServiceCollection services)
     {
         services.AddSingleton<EmbedScript>();
+        services.AddSingleton<IMessagePage, MessagePageWriter>();
         services.AddOptions<StaticFileOptions>().Configure<EmbedScript>((o, script) => o.OnPrepareResponse = script.SetCaching);
         return services;
     }
@@ -75,7 +72,7 @@ public static class PageEndpoints
         }
         else if (parsed.IsValid && filter.To is null && !past)
             next = "/" + (filter with { From = horizon }).ToQueryString();
-        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         // A filter that a named feed saves is offered as that feed: a shorter URL, a title a moderator chose,
         // and a last segment Thunderbird names the calendar after.
         var named = (await feeds.ListAsync(includeRetired: false, ct))
@@ -106,7 +103,7 @@ public static class PageEndpoints
         var occurrence = e.Recurrence is null
             ? Occurrence.Single(e)
             : Occurrences.Expand(e, now, null, null, 1).FirstOrDefault() ?? Occurrence.Single(e);
-        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         var kindFilter = new EventFilter { Kinds = [e.Kind] };
         var model = new EventPageModel(e, occurrence, FeedLinks.EventPage(baseUri, e.Id), FeedLinks.ForEvent(baseUri, e),
             FeedLinks.ForFilter(baseUri, kindFilter), "/" + kindFilter.ToQueryString(),
@@ -128,9 +125,9 @@ public static class PageEndpoints
         if (!context.Request.Query.ContainsKey("limit")) filter = filter with { Limit = DefaultEmbedLimit };
         var now = clock.GetUtcNow().UtcDateTime;
         var occurrences = (await store.ListAsync(filter, now, ct)).Take(filter.Limit).ToList();
-        var baseUri = FeedLinks.BaseUri(options.Value.PublicBaseUrl, context.Request);
+        var baseUri = PublicBase.Uri(options.Value.PublicBaseUrl, context.Request);
         var more = baseUri.AbsoluteUri.TrimEnd('/') + "/" + filter.ToQueryString();
-        context.Response.Headers.ContentSecurityPolicy = EmbedPolicy;
+        context.Response.Headers.ContentSecurityPolicy = SecurityHeaders.EmbedPolicy;
         context.Response.Headers.CacheControl = "public, max-age=300";
         return new RazorComponentResult<Embed>(new { Model = new EmbedModel(occurrences, baseUri, more, theme is "" ? "auto" : theme, filter.To <= now) });
     }

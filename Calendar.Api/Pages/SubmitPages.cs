@@ -1,4 +1,3 @@
-using Calendar.Api.Endpoints;
 using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Calendar.Core.Events;
@@ -104,7 +103,7 @@ public static class SubmitPages
         {
             Event = e,
             Token = token,
-            StatusUrl = SubmissionsApi.StatusPageUrl(context, options, token),
+            StatusUrl = PublicBase.SubmissionStatus(context, options, token),
             Form = form,
             Errors = errors,
             KnownTags = await KnownTagsAsync(events, ct),

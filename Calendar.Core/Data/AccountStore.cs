@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Microsoft.AspNetCore.Identity;
 using Npgsql;
 
 namespace Calendar.Core.Data;
@@ -34,14 +33,23 @@ public enum SignInOutcome { Success, Failed, LockedOut }
 
 public sealed record SignInResult(SignInOutcome Outcome, Account? Account = null, DateTime? LockedUntil = null);
 
+public enum PasswordCheck { Failed, Success, SuccessRehashNeeded }
+
+/// <summary>Password hashing by a well-kept library, supplied by the host (Calendar.Api: ASP.NET Core Identity's
+/// PasswordHasher), so that Core needs no web stack.</summary>
+public interface IPasswordHashing
+{
+    string Hash(string password);
+    PasswordCheck Verify(string hash, string password);
+}
+
 /// <summary>
-/// Accounts, passwords and API tokens. Passwords go through ASP.NET Core Identity's PasswordHasher (PBKDF2 with
+/// Accounts, passwords and API tokens. Passwords go through <see cref="IPasswordHashing"/> (Identity's PBKDF2 with
 /// a per-password salt); tokens are 256-bit random values of which only the SHA-256 digest is stored, so a
 /// leaked database reveals neither.
 /// </summary>
-public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock, IPasswordHashing hashing)
 {
-
     public const int MaxFailedLogins = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
     public const int MinPasswordLength = 12;
@@ -49,9 +57,8 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
 
     private const string AccountColumns = "id, email, role, password_hash, failed_logins, locked_until, session_stamp, created_at, created_by";
 
-    private static readonly PasswordHasher<Account> Hasher = new();
     // Verified when no account matches, so that an unknown e-mail takes as long as a wrong password.
-    private static readonly string DummyHash = Hasher.HashPassword(new Account(), "not a real password at all");
+    private readonly string dummyHash = hashing.Hash("not a real password at all");
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
@@ -67,7 +74,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
             on conflict (email) do nothing
             returning {AccountColumns}
             """;
-        var hash = string.IsNullOrEmpty(password) ? null : Hasher.HashPassword(new Account(), password);
+        var hash = string.IsNullOrEmpty(password) ? null : hashing.Hash(password);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(sql,
             new { id = Guid.CreateVersion7(), email = NormalizeEmail(email), role, hash, createdBy }, cancellationToken: ct));
@@ -78,7 +85,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
             "update accounts set password_hash = @hash, failed_logins = 0, locked_until = null, session_stamp = gen_random_uuid() where id = @id",
-            new { id, hash = Hasher.HashPassword(new Account(), password) }, cancellationToken: ct)) > 0;
+            new { id, hash = hashing.Hash(password) }, cancellationToken: ct)) > 0;
     }
 
     public async Task<Account?> FindAsync(Guid id, CancellationToken ct)
@@ -111,17 +118,17 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
         var account = await FindByEmailAsync(email, ct);
         if (account?.PasswordHash is null)
         {
-            Hasher.VerifyHashedPassword(new Account(), DummyHash, password);
+            hashing.Verify(dummyHash, password);
             return new SignInResult(SignInOutcome.Failed);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         // Verify before looking at the lock, so a locked account answers as slowly as any other.
-        var verdict = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+        var verdict = hashing.Verify(account.PasswordHash, password);
         if (account.LockedUntil is { } until && until > now)
             return new SignInResult(SignInOutcome.LockedOut, LockedUntil: until);
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (verdict == PasswordVerificationResult.Failed)
+        if (verdict == PasswordCheck.Failed)
         {
             const string fail = """
                 update accounts set
@@ -137,7 +144,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider clock
                 : new SignInResult(SignInOutcome.Failed);
         }
 
-        var newHash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(account, password) : null;
+        var newHash = verdict == PasswordCheck.SuccessRehashNeeded ? hashing.Hash(password) : null;
         await connection.ExecuteAsync(new CommandDefinition(
             "update accounts set failed_logins = 0, locked_until = null, password_hash = coalesce(@newHash, password_hash) where id = @id",
             new { id = account.Id, newHash }, cancellationToken: ct));

@@ -330,7 +330,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource, IValidator<EventInp
 /// source said last was edited here and keeps the local value.</summary>
 public static class ImportFields
 {
-    public static readonly string[] Names =
+    public static readonly IReadOnlyList<string> Names =
         ["title", "description", "kind", "status", "timing", "venue", "address", "city", "country", "online", "organizers", "tags",
          "language", "registrationUrl", "moreInfoUrl"];
 

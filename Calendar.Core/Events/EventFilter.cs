@@ -1,8 +1,9 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http;
+using System.Web;
 using Microsoft.Extensions.Primitives;
 
 namespace Calendar.Core.Events;
@@ -42,18 +43,24 @@ public sealed partial record EventFilter
     public bool IsEmpty => From is null && To is null && Kinds.Count == 0 && Tags.Count == 0 && Languages.Count == 0 && Organizer is null
                            && Country is null && Online is null && Query is null;
 
-    public static readonly string[] ParameterNames = ["from", "to", "kind", "tag", "language", "organizer", "country", "online", "q", "limit", "cursor"];
+    public static IReadOnlyList<string> ParameterNames { get; } = ["from", "to", "kind", "tag", "language", "organizer", "country", "online", "q", "limit", "cursor"];
 
     /// <summary>Parses the filter parameters; returns the problems keyed by parameter name when any value is malformed.
     /// Unknown parameters (tracking tags and the like) are ignored; a repeated single-valued one is an error.</summary>
-    public static FilterParseResult Parse(IQueryCollection query, bool allowLimit = true, bool allowCursor = true)
+    /// <param name="query">The parameters as key/values, e.g. ASP.NET Core's request query as it is; names are compared
+    /// case-insensitively and a name given twice counts as repeated.</param>
+    public static FilterParseResult Parse(IEnumerable<KeyValuePair<string, StringValues>> query, bool allowLimit = true, bool allowCursor = true)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var filter = new EventFilter();
+        var given = new StringValues[ParameterNames.Count];
+        foreach (var (key, value) in query)
+            if (IndexOfParameter(key) is var i and >= 0) given[i] = StringValues.Concat(given[i], value);
 
         string? Single(string name)
         {
-            if (!query.TryGetValue(name, out var values) || values.Count == 0) return null;
+            var values = given[IndexOfParameter(name)];
+            if (values.Count == 0) return null;
             if (values.Count > 1) { errors[name] = [$"Give '{name}' at most once."]; return null; }
             var value = values[0]?.Trim();
             return string.IsNullOrEmpty(value) ? null : value;
@@ -61,7 +68,7 @@ public sealed partial record EventFilter
 
         IReadOnlyList<string> Many(string name, Func<string, bool> valid, string message)
         {
-            if (!query.TryGetValue(name, out var values)) return [];
+            var values = given[IndexOfParameter(name)];
             var list = values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Distinct(StringComparer.Ordinal).ToList();
             if (list.Count > MaxValues) { errors[name] = [$"Give at most {MaxValues} values for '{name}'."]; return []; }
@@ -133,8 +140,19 @@ public sealed partial record EventFilter
     }
 
     /// <summary>Parses a saved query string (a named feed's filter, with or without '?').</summary>
-    public static FilterParseResult Parse(string queryString, bool allowLimit = false, bool allowCursor = false) =>
-        Parse(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString)), allowLimit, allowCursor);
+    public static FilterParseResult Parse(string queryString, bool allowLimit = false, bool allowCursor = false)
+    {
+        var parsed = HttpUtility.ParseQueryString(queryString);
+        return Parse(parsed.AllKeys.OfType<string>().Select(k => new KeyValuePair<string, StringValues>(k, parsed.GetValues(k))),
+            allowLimit, allowCursor);
+    }
+
+    private static int IndexOfParameter(string name)
+    {
+        for (var i = 0; i < ParameterNames.Count; i++)
+            if (string.Equals(ParameterNames[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+        return -1;
+    }
 
     /// <summary>The filter as query parameters again (without cursor), in a stable order, for links and feed URLs.</summary>
     public IEnumerable<KeyValuePair<string, string>> ToQuery(bool includeLimit = false)
@@ -153,8 +171,14 @@ public sealed partial record EventFilter
 
     /// <summary>The filter as a percent-encoded query string with '?' ("" when empty), in <see cref="ToQuery"/>'s
     /// order, plus any extra parameters (a cursor, a limit): the one way every link, feed URL and snippet is built.</summary>
-    public string ToQueryString(params KeyValuePair<string, string>[] extra) =>
-        QueryString.Create(ToQuery().Concat(extra).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Value ?? "";
+    public string ToQueryString(params KeyValuePair<string, string>[] extra)
+    {
+        // Encoded as ASP.NET Core's QueryString.Create encodes, so stored feed filters and published links stay the same.
+        var text = new StringBuilder();
+        foreach (var (key, value) in ToQuery().Concat(extra))
+            text.Append(text.Length == 0 ? '?' : '&').Append(UrlEncoder.Default.Encode(key)).Append('=').Append(UrlEncoder.Default.Encode(value));
+        return text.ToString();
+    }
 
     /// <summary>The canonical query string without '?': what named feeds store and feed caches key on.</summary>
     public string CanonicalQuery() => ToQueryString().TrimStart('?');

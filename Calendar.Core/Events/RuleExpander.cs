@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using NodaTime;
 
@@ -31,11 +32,11 @@ public sealed class RuleExpander
         (_weekdays, _monthDay, _month, _nth, _nthDay) = (weekdays, monthDay, month, nth, nthDay);
     }
 
-    private static readonly Dictionary<string, IsoDayOfWeek> Days = new(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, IsoDayOfWeek> Days = new Dictionary<string, IsoDayOfWeek>(StringComparer.Ordinal)
     {
         ["MO"] = IsoDayOfWeek.Monday, ["TU"] = IsoDayOfWeek.Tuesday, ["WE"] = IsoDayOfWeek.Wednesday, ["TH"] = IsoDayOfWeek.Thursday,
         ["FR"] = IsoDayOfWeek.Friday, ["SA"] = IsoDayOfWeek.Saturday, ["SU"] = IsoDayOfWeek.Sunday,
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Wall-clock starts from <paramref name="from"/> on (all of them when null), in order: the fast
     /// expansion when the rule is one of its shapes, Ical.Net's otherwise.</summary>

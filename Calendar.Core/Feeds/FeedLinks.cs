@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Calendar.Core.Events;
-using Microsoft.AspNetCore.Http;
 
 namespace Calendar.Core.Feeds;
 
@@ -16,7 +15,8 @@ public sealed record SubscribeLinks(string Name, string Https, string Webcal, st
 public sealed record AddToCalendarLinks(string Ics, string Google, string OutlookWork, string OutlookPersonal);
 
 /// <summary>
-/// Absolute feed URLs and the subscribe / add-to-calendar links built from them. Google's cid gets the https URL:
+/// Absolute feed URLs and the subscribe / add-to-calendar links built from them, on the service's public base URI
+/// (the host builds it from its settings or the request: Calendar.Api's PublicBase). Google's cid gets the https URL:
 /// the evidence conflicts (ICAL-INTEROP Q7), https is what worked most recently, and the add-by-URL page is
 /// always offered beside it.
 /// </summary>
@@ -25,16 +25,6 @@ public static class FeedLinks
     public const int MaxSubscriptionUrlLength = 256;
     public const int MaxDetailsLength = 1000;
     public const string GoogleAddByUrl = "https://calendar.google.com/calendar/u/0/r/settings/addbyurl";
-
-    /// <summary>The service's public origin (and path base): the configured PublicBaseUrl, else the request's own.</summary>
-    public static Uri BaseUri(string? publicBaseUrl, HttpRequest request) =>
-        new(BaseUrl(publicBaseUrl, request) + "/", UriKind.Absolute);
-
-    /// <summary>The same origin as text without a trailing slash (cheap enough for a feed request's cache key).</summary>
-    public static string BaseUrl(string? publicBaseUrl, HttpRequest request) =>
-        string.IsNullOrEmpty(publicBaseUrl)
-            ? $"{request.Scheme}://{request.Host.Value}{request.PathBase.Value}"
-            : publicBaseUrl.TrimEnd('/');
 
     /// <summary>/feeds/events.ics with the filter's canonical query (no limit, no cursor).</summary>
     public static string FeedPath(EventFilter filter) => "/feeds/events.ics" + filter.ToQueryString();

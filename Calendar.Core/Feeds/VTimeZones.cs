@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Calendar.Core.Events;
@@ -15,7 +14,6 @@ namespace Calendar.Core.Feeds;
 public static class VTimeZones
 {
     private const int MaxSegments = 3;
-    private static readonly ConcurrentDictionary<(string Zone, int From, int To), string?> Cache = new();
 
     /// <summary>The VTIMEZONE text (CRLF lines, unfolded: all lines are short ASCII) for the zone over the
     /// given years, or null when a yearly rule cannot express the zone there.</summary>
@@ -23,7 +21,8 @@ public static class VTimeZones
     {
         fromYear = Math.Clamp(fromYear, 1900, 2200);
         toYear = Math.Clamp(Math.Max(toYear, fromYear), fromYear, fromYear + 80);
-        return Cache.GetOrAdd((zoneId, fromYear, toYear), key => Build(key.Zone, key.From, key.To));
+        // Built per rendering, once per zone: renderings are cached whole (FeedCache), so a memo here would only be state.
+        return Build(zoneId, fromYear, toYear);
     }
 
     private sealed record Transition(LocalDateTime Local, Instant Instant, Offset From, Offset To, bool Daylight, string Name);

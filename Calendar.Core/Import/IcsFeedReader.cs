@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -152,11 +153,11 @@ public static class IcsFeedReader
 
         // What the reader takes from a VEVENT; anything else (attachments, attendees, alarms, vendor X- properties)
         // is ignored, so a line Ical.Net cannot parse there does not cost the event.
-        private static readonly HashSet<string> Used = new(StringComparer.OrdinalIgnoreCase)
+        private static readonly FrozenSet<string> Used = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "UID", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "RRULE", "RDATE", "EXDATE",
             "RECURRENCE-ID", "STATUS", "SEQUENCE", "LAST-MODIFIED", "DTSTAMP", "ORGANIZER", "URL", "X-ALT-DESC",
-        };
+        }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
         private static CalendarEvent Parse(RawComponent raw)
         {

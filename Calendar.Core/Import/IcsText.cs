@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 
 namespace Calendar.Core.Import;
@@ -164,7 +165,7 @@ public static class IcsText
         return calendars;
     }
 
-    private static readonly HashSet<string> PropertyNames = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly FrozenSet<string> PropertyNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "CALSCALE", "METHOD", "PRODID", "VERSION", "ATTACH", "CATEGORIES", "CLASS", "COMMENT", "DESCRIPTION", "GEO",
         "LOCATION", "PERCENT-COMPLETE", "PRIORITY", "RESOURCES", "STATUS", "SUMMARY", "COMPLETED", "DTEND", "DUE",
@@ -172,7 +173,7 @@ public static class IcsText
         "ATTENDEE", "CONTACT", "ORGANIZER", "RECURRENCE-ID", "RELATED-TO", "URL", "UID", "EXDATE", "EXRULE", "RDATE",
         "RRULE", "ACTION", "REPEAT", "TRIGGER", "CREATED", "DTSTAMP", "LAST-MODIFIED", "SEQUENCE", "REQUEST-STATUS",
         "NAME", "REFRESH-INTERVAL", "SOURCE", "COLOR", "IMAGE", "CONFERENCE", "TZUNTIL", "TZID-ALIAS-OF",
-    };
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A known property or an extension (X-…); anything else is stray text.</summary>
     public static bool IsProperty(string line) =>

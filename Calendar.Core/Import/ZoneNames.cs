@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NodaTime;
@@ -15,17 +16,17 @@ public static partial class ZoneNames
 {
     private static readonly IDateTimeZoneProvider Tzdb = DateTimeZoneProviders.Tzdb;
 
-    private static readonly Dictionary<string, string> IanaIds =
-        Tzdb.Ids.GroupBy(id => id, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+    private static readonly FrozenDictionary<string, string> IanaIds =
+        Tzdb.Ids.GroupBy(id => id, StringComparer.OrdinalIgnoreCase).ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
 
-    private static readonly Dictionary<string, string> Windows =
-        new(TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping, StringComparer.OrdinalIgnoreCase);
+    private static readonly FrozenDictionary<string, string> Windows =
+        TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     // "amsterdam" -> Europe/Amsterdam, "new york" -> America/New_York; region-named ids first so that a city
     // maps to its canonical zone rather than a backward link such as US/… or Etc/….
-    private static readonly Dictionary<string, string> Cities = BuildCities();
+    private static readonly FrozenDictionary<string, string> Cities = BuildCities();
 
-    private static Dictionary<string, string> BuildCities()
+    private static FrozenDictionary<string, string> BuildCities()
     {
         var cities = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var canonical = TzdbDateTimeZoneSource.Default.CanonicalIdMap;
@@ -35,7 +36,7 @@ public static partial class ZoneNames
             if (slash < 0 || id.StartsWith("Etc/", StringComparison.Ordinal)) continue;
             cities.TryAdd(id[(slash + 1)..].Replace('_', ' '), id);
         }
-        return cities;
+        return cities.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The IANA zone a name stands for, or null. <paramref name="at"/> is when it is used (display names

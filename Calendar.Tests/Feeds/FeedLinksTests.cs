@@ -1,4 +1,5 @@
 using System.Web;
+using Calendar.Api.Hosting;
 using Calendar.Core.Events;
 using Calendar.Core.Feeds;
 using Microsoft.AspNetCore.Http;
@@ -44,6 +45,19 @@ public sealed class FeedLinksTests
     };
 
     private static string Param(string url, string name) => HttpUtility.ParseQueryString(new Uri(url).Query)[name]!;
+
+    [Test]
+    public void Filter_links_are_encoded_as_ASP_NET_Core_encodes_a_query_so_published_feed_URLs_stay_the_same()
+    {
+        // Calendar.Core builds query strings without ASP.NET Core; stored named-feed filters and subscribed URLs must not change.
+        var filter = Filter("?q=Tr%C3%A4ff%20%26%20%2B%25%3D%3F%2F%23%20%E2%80%9Cquoted%E2%80%9D&organizer=La%20Strada%20%2F%20Ost+West&tag=a-b"
+                            + "&from=2030-05-04T10:15:00%2B02:00&to=2030-06-01&language=fr-BE&country=be&online=false");
+        var extra = new KeyValuePair<string, string>("cursor", "abc+/=");
+        var expected = QueryString.Create(filter.ToQuery().Append(extra).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Value;
+        Assert.That(filter.ToQueryString(extra), Is.EqualTo(expected));
+        Assert.That(new EventFilter().ToQueryString(), Is.EqualTo(""));
+        Assert.That(EventFilter.Parse(filter.CanonicalQuery()).Filter!.CanonicalQuery(), Is.EqualTo(filter.CanonicalQuery()), "a stored filter reads back as itself");
+    }
 
     [Test]
     public void The_feed_URL_carries_the_filter_and_is_absolute_on_the_public_base()
@@ -122,9 +136,9 @@ public sealed class FeedLinksTests
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("127.0.0.1", 5080);
         context.Request.PathBase = "/calendar";
-        Assert.That(FeedLinks.BaseUri(null, context.Request).AbsoluteUri, Is.EqualTo("http://127.0.0.1:5080/calendar/"));
-        Assert.That(FeedLinks.BaseUri("https://cal.example.org", context.Request).AbsoluteUri, Is.EqualTo("https://cal.example.org/"));
-        Assert.That(FeedLinks.ForFilter(FeedLinks.BaseUri(null, context.Request), new EventFilter()).Https,
+        Assert.That(PublicBase.Uri(null, context.Request).AbsoluteUri, Is.EqualTo("http://127.0.0.1:5080/calendar/"));
+        Assert.That(PublicBase.Uri("https://cal.example.org", context.Request).AbsoluteUri, Is.EqualTo("https://cal.example.org/"));
+        Assert.That(FeedLinks.ForFilter(PublicBase.Uri(null, context.Request), new EventFilter()).Https,
             Is.EqualTo("http://127.0.0.1:5080/calendar/feeds/events.ics"));
     }
 

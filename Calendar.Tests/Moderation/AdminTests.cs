@@ -98,13 +98,35 @@ public sealed class AdminTests
         // What `set-password` does: a new password, hence a new session stamp.
         await using (var dataSource = Npgsql.NpgsqlDataSource.Create(_app.ConnectionString))
         {
-            var store = new Calendar.Core.Data.AccountStore(dataSource, TimeProvider.System);
+            var store = new Calendar.Core.Data.AccountStore(dataSource, TimeProvider.System, new Calendar.Api.Hosting.IdentityPasswordHashing());
             var account = await store.FindByEmailAsync("session@example.org", CancellationToken.None);
             Assert.That(await store.SetPasswordAsync(account!.Id, "another long password", CancellationToken.None), Is.True);
         }
         var after = await client.GetAsync("/admin");
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(after.Headers.Location!.ToString(), Does.Contain("/login"));
+    }
+
+    [TestCase("AQAAAAIAAYagAAAAEAABAgMEBQYHCAkKCwwNDg/2U3/W3LgKyWxkEg7eS6Y4lc5E+cbwmA2lQa/u252Uew==", false, TestName = "A password hash stored today (Identity V3, PBKDF2-SHA512) still signs in")]
+    [TestCase("AQAAAAEAACcQAAAAEAABAgMEBQYHCAkKCwwNDg+jX5osdgC59J/J+MdPpDvN37ossH801Gwe6EseI5jq8A==", true, TestName = "An older password hash (Identity V3, PBKDF2-SHA256) still signs in and is upgraded")]
+    public async Task Stored_password_hashes_keep_verifying(string storedHash, bool upgraded)
+    {
+        // Hashes written outside this code (PBKDF2 of the password below, Identity's V3 layout), as a database holds them.
+        const string password = "a password stored by an earlier version";
+        var email = $"stored-{(upgraded ? "old" : "new")}@example.org";
+        var id = await Forms.CreateAccountAsync(_app, email, "coordinator");
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(_app.ConnectionString);
+        await using (var set = dataSource.CreateCommand("update accounts set password_hash = $1 where id = $2"))
+        {
+            set.Parameters.AddWithValue(storedHash);
+            set.Parameters.AddWithValue(id);
+            await set.ExecuteNonQueryAsync();
+        }
+        var client = await Forms.SignedInAsync(_app, email, password);
+        Assert.That((await client.GetAsync("/admin")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await using var read = dataSource.CreateCommand("select password_hash from accounts where id = $1");
+        read.Parameters.AddWithValue(id);
+        Assert.That((string?)await read.ExecuteScalarAsync() != storedHash, Is.EqualTo(upgraded));
     }
 
     [Test]

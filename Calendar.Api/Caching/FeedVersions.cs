@@ -3,7 +3,7 @@ using Calendar.Api.Hosting;
 using Calendar.Core.Data;
 using Npgsql;
 
-namespace Calendar.Api.Endpoints;
+namespace Calendar.Api.Caching;
 
 /// <summary>
 /// The feed validators' inputs (the shared change counter and the window's last exit) kept in memory, so a feed

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Calendar.Api.Endpoints;
+namespace Calendar.Api.Caching;
 
 /// <summary>A rendered feed: its bytes, validators, and compressed forms made once on first demand.</summary>
 public sealed class RenderedFeed(byte[] identity, string tag, DateTime lastModified, string contentType = "text/calendar; charset=utf-8")

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Calendar.Api.Endpoints;
+namespace Calendar.Api.Caching;
 
 /// <summary>
 /// What feeds and list pages share: rendered results in memory, bounded in bytes, and one rendering per key at a

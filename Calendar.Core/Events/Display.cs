@@ -1,11 +1,10 @@
 using System.Globalization;
-using Calendar.Core.Events;
 using NodaTime;
 
-namespace Calendar.Api.Pages;
+namespace Calendar.Core.Events;
 
 /// <summary>
-/// How pages write dates, places and links. The server writes times in the event's own zone; a small script
+/// How people read dates, places and links, on pages, in RSS/Atom items and newsletters. The server writes times in the event's own zone; a small script
 /// (site.js) adds the reader's zone from the machine-readable &lt;time datetime&gt; values.
 /// </summary>
 public static class Display

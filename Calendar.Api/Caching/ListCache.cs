@@ -1,5 +1,5 @@
 
-namespace Calendar.Api.Endpoints;
+namespace Calendar.Api.Caching;
 
 /// <summary>A rendered page of GET /api/events: its JSON bytes, its ETag (a digest of the bytes, so every
 /// instance gives the same one), and the instant until which it stays right.</summary>
