@@ -36,6 +36,7 @@ if (args.Contains("set-password"))
 await app.Services.GetRequiredService<DatabaseSetup>().RunAsync(app.Lifetime.ApplicationStopping);
 
 app.UseCalendar();
+app.UseReadYourWrites();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Anti-trafficking events calendar API")
     .WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());

@@ -57,6 +57,9 @@ public sealed class FeedVersions(FeedStore store, NpgsqlDataSource dataSource, T
         return read;
     }
 
+    /// <summary>This instance has just written: what it remembers may be older than the write.</summary>
+    public void ChangedHere() => Forget();
+
     private void Forget()
     {
         Interlocked.Increment(ref _generation);
