@@ -9,8 +9,6 @@ using Calendar.Core.Data;
 using Calendar.Core.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Calendar.Api.Endpoints;
 
@@ -42,7 +40,7 @@ public static class EventsApi
     }
 
     private static async Task<Results<JsonBytes, NotModified, ValidationProblem>> List(HttpContext context, EventStore store, FeedVersions versions, ListCache cache, ListQueries queries,
-        IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, CancellationToken ct)
     {
         var raw = context.Request.QueryString.Value ?? "";
         if (!queries.TryGet(raw, out var known))
@@ -57,7 +55,7 @@ public static class EventsApi
         var now = clock.GetUtcNow().UtcDateTime;
         // Shared by every request waiting for this key: rendered for the first one's instant, on no request's token.
         var page = await cache.GetOrRenderAsync(string.Create(CultureInfo.InvariantCulture, $"{version:x}|{key}"), now,
-            () => RenderAsync(store, filter, now, version, json.Value.SerializerOptions), ct);
+            () => RenderAsync(store, filter, now, version), ct);
 
         context.Response.Headers.ETag = page.ETag;
         context.Response.Headers.CacheControl = "no-cache"; // revalidate: a 304 costs no database work
@@ -69,14 +67,14 @@ public static class EventsApi
             new KeyValuePair<string, string>("limit", filter.Limit.ToString(CultureInfo.InvariantCulture)),
             new KeyValuePair<string, string>("cursor", filter.After is { } after ? EventFilter.EncodeCursor(after) : ""));
 
-    private static async Task<CachedList> RenderAsync(EventStore store, EventFilter filter, DateTime now, long version, JsonSerializerOptions options)
+    private static async Task<CachedList> RenderAsync(EventStore store, EventFilter filter, DateTime now, long version)
     {
         var occurrences = await store.ListAsync(filter, now, CancellationToken.None, version);
         var page = occurrences.Take(filter.Limit).ToList();
         var next = occurrences.Count > filter.Limit
             ? EventFilter.EncodeCursor(new ListPosition(page[^1].StartsAt, page[^1].Event.Id))
             : null;
-        var body = JsonSerializer.SerializeToUtf8Bytes(new EventPage(page.Select(o => EventJson.From(o.Event, occurrence: o)).ToList(), next), options);
+        var body = ListJson.Write(new EventPage(page.Select(o => EventJson.From(o.Event, occurrence: o)).ToList(), next));
         // A list that starts now changes when the first of its occurrences (the one past the page included, which
         // decides nextCursor) ends; one with an explicit 'from' changes only with the data.
         var validUntil = filter.From is null && occurrences.Count > 0 ? occurrences.Min(o => o.EndsAt) : DateTime.MaxValue;

@@ -183,7 +183,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         SeriesSet? series = null;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            rows = (await connection.QueryAsync<Event>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
+            await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)))
+                rows = await EventRows.ReadAsync(reader, ct);
             if (version is { } v) series = await _series.GetAsync(v, filter, connection, ct);
         }
 
