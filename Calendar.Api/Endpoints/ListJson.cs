@@ -17,18 +17,14 @@ internal sealed partial class ListJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
-
     public static byte[] Write(EventPage page)
     {
-        var buffer = _buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
-        buffer.ResetWrittenCount();
+        // A fresh buffer per page (below the large-object threshold): a per-thread one would be static state.
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         using (var writer = new Utf8JsonWriter(buffer, Writer))
         {
             Default.EventPage.SerializeHandler!(writer, page);
         }
-        var bytes = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 1024 * 1024) _buffer = null; // one huge page does not stay with the thread
-        return bytes;
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -4,7 +4,7 @@ using Calendar.Core.Events;
 namespace Calendar.Core.Data;
 
 /// <summary>
-/// Reads rows of <see cref="EventStore.Columns"/> into <see cref="Event"/>s with typed getters, for the list, which
+/// Reads rows of <see cref="EventStore.PublicColumns"/> into <see cref="Event"/>s with typed getters, for the list, which
 /// reads a page of rows on every uncached request: Dapper's mapper boxes every column through GetValue (a fifth more
 /// allocation and time per page, ListPathBenchmarks). Other stores keep Dapper: they read one row, or run once per
 /// data version.
@@ -50,8 +50,6 @@ internal static class EventRows
         Language = Text(r, c.Language),
         RegistrationUrl = Text(r, c.RegistrationUrl),
         MoreInfoUrl = Text(r, c.MoreInfoUrl),
-        ContactEmail = Text(r, c.ContactEmail),
-        OwnerId = r.IsDBNull(c.OwnerId) ? null : r.GetGuid(c.OwnerId),
         CreatedAt = r.GetDateTime(c.CreatedAt),
         UpdatedAt = r.GetDateTime(c.UpdatedAt),
         Sequence = r.GetInt32(c.Sequence),
@@ -72,8 +70,7 @@ internal static class EventRows
             City = r.GetOrdinal("city"), Country = r.GetOrdinal("country"), Online = r.GetOrdinal("online"),
             JoinUrl = r.GetOrdinal("join_url"), Organizers = r.GetOrdinal("organizers"), Tags = r.GetOrdinal("tags"),
             Language = r.GetOrdinal("language"), RegistrationUrl = r.GetOrdinal("registration_url"),
-            MoreInfoUrl = r.GetOrdinal("more_info_url"), ContactEmail = r.GetOrdinal("contact_email"),
-            OwnerId = r.GetOrdinal("owner_id"), CreatedAt = r.GetOrdinal("created_at"), UpdatedAt = r.GetOrdinal("updated_at"),
+            MoreInfoUrl = r.GetOrdinal("more_info_url"), CreatedAt = r.GetOrdinal("created_at"), UpdatedAt = r.GetOrdinal("updated_at"),
             Sequence = r.GetOrdinal("sequence"), Revision = r.GetOrdinal("revision");
     }
 }
