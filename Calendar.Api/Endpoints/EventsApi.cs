@@ -59,7 +59,7 @@ public static class EventsApi
 
         context.Response.Headers.ETag = page.ETag;
         context.Response.Headers.CacheControl = "no-cache"; // revalidate: a 304 costs no database work
-        return IfNoneMatch(context.Request, page.ETag) ? new NotModified() : new JsonBytes(page.Body);
+        return EntityTags.IfNoneMatch(context.Request, page.ETag.Trim('"')) ? new NotModified() : new JsonBytes(page.Body);
     }
 
     private static string CacheKey(EventFilter filter) =>
@@ -79,19 +79,6 @@ public static class EventsApi
         // decides nextCursor) ends; one with an explicit 'from' changes only with the data.
         var validUntil = filter.From is null && occurrences.Count > 0 ? occurrences.Min(o => o.EndsAt) : DateTime.MaxValue;
         return new CachedList(body, $"\"l{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12))}\"", validUntil);
-    }
-
-    /// <summary>RFC 9110 13.1.2: weak comparison, any of a list, or *.</summary>
-    private static bool IfNoneMatch(HttpRequest request, string etag)
-    {
-        foreach (var value in request.Headers.IfNoneMatch)
-        {
-            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (part == "*" || (part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part) == etag) return true;
-            }
-        }
-        return false;
     }
 
     /// <summary>Pre-rendered JSON with its length.</summary>

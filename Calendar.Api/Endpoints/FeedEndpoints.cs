@@ -133,15 +133,7 @@ public static class FeedEndpoints
             }
         }
         if (cache.Last($"{key}|{baseUrl}") is not { } last) return new Outage();
-        context.Response.Headers.CacheControl = CacheControl;
-        context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
-        if (NotModified(context.Request, last.Tag, last.LastModified))
-        {
-            context.Response.Headers.ETag = ETag(last.Tag, ChooseEncoding(context.Request));
-            context.Response.Headers.LastModified = last.LastModified.ToString("R", CultureInfo.InvariantCulture);
-            return new NotModified();
-        }
-        return Write(context, last, fileName, inline);
+        return Unchanged(context, last.Tag, last.LastModified) ?? (FeedAnswer)Write(context, last, fileName, inline);
     }
 
     /// <summary>503 with Retry-After: the database is out of reach and this instance never rendered the feed.</summary>
@@ -159,20 +151,10 @@ public static class FeedEndpoints
         string baseUrl, string? fileName, Func<string, CancellationToken, Task<byte[]?>> render, CancellationToken ct, bool inline = true,
         string contentType = ContentType)
     {
-        var request = context.Request;
         var response = context.Response;
         var tag = Tag(key, baseUrl, state);
         var lastModified = state.LastModified;
-
-        response.Headers.CacheControl = CacheControl;
-        response.Headers.Vary = HeaderNames.AcceptEncoding;
-        if (NotModified(request, tag, lastModified))
-        {
-            // The feed's own ETag for the encoding the client would get, as for a 200.
-            response.Headers.ETag = ETag(tag, ChooseEncoding(request));
-            response.Headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
-            return new NotModified();
-        }
+        if (Unchanged(context, tag, lastModified) is { } unchanged) return unchanged;
 
         var cacheKey = $"{key}|{baseUrl}|{tag}";
         var feed = await cache.GetOrRenderAsync(cacheKey, async () =>
@@ -191,6 +173,19 @@ public static class FeedEndpoints
         }
         if (!feed.RememberedAsLast) cache.RememberLast($"{key}|{baseUrl}", feed);
         return Write(context, feed, fileName, inline);
+    }
+
+    /// <summary>Sets the feed's caching headers; a 304 when the client's copy is current, with the feed's own ETag for
+    /// the encoding the client would get, as for a 200.</summary>
+    private static NotModified? Unchanged(HttpContext context, string tag, DateTime lastModified)
+    {
+        var response = context.Response;
+        response.Headers.CacheControl = CacheControl;
+        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        if (!NotModified(context.Request, tag, lastModified)) return null;
+        response.Headers.ETag = ETag(tag, ChooseEncoding(context.Request));
+        response.Headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
+        return new NotModified();
     }
 
     private static FeedFile Write(HttpContext context, RenderedFeed feed, string? fileName, bool inline)
@@ -219,23 +214,7 @@ public static class FeedEndpoints
     /// content matches, whatever its encoding. An unparseable date is ignored.</summary>
     internal static bool NotModified(HttpRequest request, string tag, DateTime lastModified)
     {
-        var ifNoneMatch = request.Headers.IfNoneMatch;
-        if (ifNoneMatch.Count > 0)
-        {
-            foreach (var value in ifNoneMatch)
-            {
-                foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (part == "*") return true;
-                    var opaque = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
-                    opaque = opaque.Trim('"');
-                    var dash = opaque.IndexOf('-', StringComparison.Ordinal);
-                    if (dash >= 0) opaque = opaque[..dash];
-                    if (opaque == tag) return true;
-                }
-            }
-            return false;
-        }
+        if (request.Headers.IfNoneMatch.Count > 0) return EntityTags.IfNoneMatch(request, tag, anyEncoding: true);
         // HeaderUtilities reads all three HTTP date formats; an unparseable value is null and ignored.
         return HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since)
                && lastModified <= since.UtcDateTime;
