@@ -13,33 +13,13 @@ namespace Calendar.Tests.Import;
 /// instant the reader read (which CorpusTests holds against ical.js), and a second run over the same bytes changes
 /// nothing at all.
 /// </summary>
-public sealed class CorpusImportTests
+public sealed class CorpusImportTests : ImportFixture
 {
-    private CalendarApp _app = null!;
-    private FeedServer _server = null!;
-    private HttpClient _moderator = null!;
-
     private static string CorpusDirectory => Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Import", "corpus");
 
     public static IEnumerable<TestCaseData> Files() =>
         Directory.GetFiles(CorpusDirectory, "*.ics").Select(Path.GetFileName).Order(StringComparer.Ordinal)
             .Select(f => new TestCaseData(f).SetName($"Importing {f} stores the reader's instants and a second run changes nothing"));
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _server = await FeedServer.StartAsync();
-        _app = await CalendarApp.StartAsync(new Dictionary<string, string?> { ["Calendar:Import:AllowPrivateNetworks"] = "true" });
-        _moderator = _app.Moderator();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _moderator.Dispose();
-        await _app.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 
     [TestCaseSource(nameof(Files))]
     public async Task Corpus_file_import(string file)
@@ -82,13 +62,6 @@ public sealed class CorpusImportTests
         Assert.That((second.GetProperty("outcome").GetString(), second.GetProperty("created").GetInt32(), second.GetProperty("updated").GetInt32(),
             second.GetProperty("cancelled").GetInt32()), Is.EqualTo(("ok", 0, 0, 0)), second.ToString());
         Assert.That(await _app.SnapshotAsync(), Is.EqualTo(before), "a second run over the same bytes changes nothing");
-    }
-
-    private async Task<JsonElement> RunAsync(string id)
-    {
-        var response = await _moderator.PostAsync($"/api/sources/{id}/run", null);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await response.JsonAsync();
     }
 
     private async Task<Dictionary<string, DateTime>> StoredStartsAsync(string sourceId)

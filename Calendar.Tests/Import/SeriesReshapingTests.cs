@@ -9,51 +9,12 @@ namespace Calendar.Tests.Import;
 /// A partner's series that gains its first exception is read as single occurrences from then on, and folds back
 /// into one series when the exception goes: against the real service and database, served by a loopback server.
 /// </summary>
-public sealed class SeriesReshapingTests
+public sealed class SeriesReshapingTests : ImportFixture
 {
-    private CalendarApp _app = null!;
-    private FeedServer _server = null!;
-    private HttpClient _moderator = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
+    private Task<string> AddSourceAsync(string path) => CreateSourceAsync(new Dictionary<string, object?>
     {
-        _server = await FeedServer.StartAsync();
-        _app = await CalendarApp.StartAsync(new Dictionary<string, string?> { ["Calendar:Import:AllowPrivateNetworks"] = "true" });
-        _moderator = _app.Moderator();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _moderator.Dispose();
-        await _app.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
-    private async Task<string> AddSourceAsync(string path)
-    {
-        var response = await _moderator.PostJsonAsync("/api/sources", new Dictionary<string, object?>
-        {
-            ["name"] = "Reshaping partner " + path, ["url"] = _server.Url(path), ["organizer"] = "Partner NGO",
-        });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return (await response.JsonAsync()).GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> RunAsync(string id)
-    {
-        var response = await _moderator.PostAsync($"/api/sources/{id}/run", null);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await response.JsonAsync();
-    }
-
-    private static void AssertCounts(JsonElement report, string outcome, int created = 0, int updated = 0, int cancelled = 0, int unchanged = 0)
-    {
-        Assert.That(report.GetProperty("outcome").GetString(), Is.EqualTo(outcome), report.ToString());
-        Assert.That(new[] { "created", "updated", "cancelled", "unchanged" }.Select(p => report.GetProperty(p).GetInt32()),
-            Is.EqualTo(new[] { created, updated, cancelled, unchanged }), report.ToString());
-    }
+        ["name"] = "Reshaping partner " + path, ["url"] = _server.Url(path), ["organizer"] = "Partner NGO",
+    });
 
     /// <summary>(recurrence id, event id, moderation, status) of every row a UID has, in recurrence order.</summary>
     private async Task<List<(string? Rid, Guid Event, string? Moderation, string? Status)>> RowsAsync(string sourceId, string uid)
@@ -159,12 +120,14 @@ public sealed class SeriesReshapingTests
         var id = await AddSourceAsync(path);
         // The reader expands a series with exceptions up to two years (732 days) ahead.
         string Day(int days, int hour) => DateTime.UtcNow.Date.AddDays(days).ToString("yyyyMMdd") + $"T{hour:00}0000";
-        _server.Serve(path, string.Join("\r\n",
+        // A weekly series from the given day at 10:00 Vienna time, with its second week excepted.
+        string Series(string uid, int firstDay, int count, string summary) => string.Join("\r\n",
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partner//Far//EN",
-            "BEGIN:VEVENT", "UID:far@partner.example", "DTSTAMP:20260101T000000Z",
-            $"DTSTART;TZID=Europe/Vienna:{Day(800, 10)}", $"DTEND;TZID=Europe/Vienna:{Day(800, 11)}",
-            "RRULE:FREQ=WEEKLY;COUNT=3", $"EXDATE;TZID=Europe/Vienna:{Day(807, 10)}", "SUMMARY:Far-off seminar", "END:VEVENT",
-            "END:VCALENDAR", ""));
+            "BEGIN:VEVENT", $"UID:{uid}", "DTSTAMP:20260101T000000Z",
+            $"DTSTART;TZID=Europe/Vienna:{Day(firstDay, 10)}", $"DTEND;TZID=Europe/Vienna:{Day(firstDay, 11)}",
+            $"RRULE:FREQ=WEEKLY;COUNT={count}", $"EXDATE;TZID=Europe/Vienna:{Day(firstDay + 7, 10)}", $"SUMMARY:{summary}", "END:VEVENT",
+            "END:VCALENDAR", "");
+        _server.Serve(path, Series("far@partner.example", 800, 3, "Far-off seminar"));
         var report = await RunAsync(id);
         AssertCounts(report, "ok");
         Assert.That(report.GetProperty("seen").GetInt32(), Is.Zero);
@@ -172,12 +135,7 @@ public sealed class SeriesReshapingTests
             "1 repeating series with exceptions has occurrences after the import horizon").And.Some.Contains("1 of them has none before it"));
 
         // A series that runs across the horizon: the occurrences before it are imported, the rest noted.
-        _server.Serve(path, string.Join("\r\n",
-            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Partner//Far//EN",
-            "BEGIN:VEVENT", "UID:across@partner.example", "DTSTAMP:20260101T000000Z",
-            $"DTSTART;TZID=Europe/Vienna:{Day(700, 10)}", $"DTEND;TZID=Europe/Vienna:{Day(700, 11)}",
-            "RRULE:FREQ=WEEKLY;COUNT=10", $"EXDATE;TZID=Europe/Vienna:{Day(707, 10)}", "SUMMARY:Across the horizon", "END:VEVENT",
-            "END:VCALENDAR", ""));
+        _server.Serve(path, Series("across@partner.example", 700, 10, "Across the horizon"));
         report = await RunAsync(id);
         AssertCounts(report, "ok", created: 4);
         var notes = report.GetProperty("notes").EnumerateArray().Select(n => n.GetString()).ToList();

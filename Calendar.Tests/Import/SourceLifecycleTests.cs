@@ -10,58 +10,21 @@ namespace Calendar.Tests.Import;
 /// A partner's feed over time, against the real service and database, served by a loopback web server: what the
 /// first run creates, what later runs update, keep, cancel or hold, and that every failure changes nothing.
 /// </summary>
-public sealed class SourceLifecycleTests
+public sealed class SourceLifecycleTests : ImportFixture
 {
-    private CalendarApp _app = null!;
-    private FeedServer _server = null!;
-    private HttpClient _moderator = null!;
     private int _counter;
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _server = await FeedServer.StartAsync();
-        _app = await CalendarApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Calendar:Import:AllowPrivateNetworks"] = "true",
-            ["Calendar:Import:Timeout"] = "00:00:02",
-        });
-        _moderator = _app.Moderator();
-    }
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Calendar:Import:Timeout"] = "00:00:02" };
 
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _moderator.Dispose();
-        await _app.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
-    private async Task<(string Id, string Path)> AddSourceAsync(object? extra = null, string? kind = null)
+    private async Task<(string Id, string Path)> AddSourceAsync(string? kind = null)
     {
         var path = $"/partner-{Interlocked.Increment(ref _counter)}.ics";
-        var body = new Dictionary<string, object?>
+        var id = await CreateSourceAsync(new Dictionary<string, object?>
         {
             ["name"] = $"Partner {_counter}", ["url"] = _server.Url(path), ["organizer"] = $"Partner NGO {_counter}",
             ["kind"] = kind, ["tags"] = new[] { "partner-feed" },
-        };
-        var response = await _moderator.PostJsonAsync("/api/sources", body);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return ((await response.JsonAsync()).GetProperty("id").GetString()!, path);
-    }
-
-    private async Task<JsonElement> RunAsync(string id, bool acceptRemovals = false)
-    {
-        var response = await _moderator.PostAsync($"/api/sources/{id}/run" + (acceptRemovals ? "?acceptRemovals=true" : ""), null);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await response.JsonAsync();
-    }
-
-    private static void AssertCounts(JsonElement report, string outcome, int created = 0, int updated = 0, int cancelled = 0, int unchanged = 0)
-    {
-        Assert.That(report.GetProperty("outcome").GetString(), Is.EqualTo(outcome), report.ToString());
-        Assert.That(new[] { "created", "updated", "cancelled", "unchanged" }.Select(p => report.GetProperty(p).GetInt32()),
-            Is.EqualTo(new[] { created, updated, cancelled, unchanged }), report.ToString());
+        });
+        return (id, path);
     }
 
     private async Task<Guid> EventIdAsync(string sourceId, string uid)

@@ -5,25 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace Calendar.Tests.Import;
 
 /// <summary>/api/sources: validation naming the field, who may call it, pause/resume/retire, and the scheduler.</summary>
-public sealed class SourcesApiTests
+public sealed class SourcesApiTests : ImportFixture
 {
-    private CalendarApp _app = null!;
-    private FeedServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _server = await FeedServer.StartAsync();
-        _app = await CalendarApp.StartAsync(new Dictionary<string, string?> { ["Calendar:Import:AllowPrivateNetworks"] = "true" });
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _app.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     private static Dictionary<string, object?> Body(string url, string name = "La Strada calendar") => new()
     {
         ["name"] = name, ["url"] = url, ["organizer"] = "La Strada International", ["kind"] = "webinar",
