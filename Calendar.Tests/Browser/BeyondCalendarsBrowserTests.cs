@@ -6,44 +6,27 @@ namespace Calendar.Tests.Browser;
 
 /// <summary>Past events, language, sharing cards, news feeds and the newsletter in headless Chromium, on the sample data.</summary>
 [NonParallelizable]
-public sealed class BeyondCalendarsBrowserTests
+public sealed class BeyondCalendarsBrowserTests : BrowserFixture
 {
     private const string FrenchTitle = "Webinaire : la traite des êtres humains en Belgique";
     private const string BerlinConference = "OSCE conference on preventing trafficking for labour exploitation in supply chains";
-    private CalendarApp _app = null!;
-    private Uri _base = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" };
 
     [OneTimeSetUp]
-    public async Task Start()
+    public async Task AddFrenchEvent()
     {
-        (_app, _base) = await CalendarApp.StartOnKestrelAsync(new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" });
-        (_playwright, _browser) = await Support.Browser.LaunchAsync();
-        using var moderator = new HttpClient { BaseAddress = _base };
-        moderator.DefaultRequestHeaders.Authorization = new("Bearer", CalendarApp.ModeratorToken);
+        using var moderator = ModeratorApi();
         var soon = DateTime.UtcNow.AddDays(12).ToString("yyyy-MM-dd");
         var created = await moderator.PostJsonAsync("/api/events", EventBuilder.Timed(FrenchTitle, $"{soon}T10:00", $"{soon}T11:00").With("language", "fr-BE"));
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
     }
 
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    private string Url(string path) => new Uri(_base, path).ToString();
-
     private async Task<IPage> NewPageAsync(bool javaScript = true, bool bypassCsp = false)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var page = await OpenPageAsync(new BrowserNewContextOptions
         {
             JavaScriptEnabled = javaScript, BypassCSP = bypassCsp, Locale = "en-GB", TimezoneId = "Europe/Brussels", ViewportSize = new() { Width = 1200, Height = 900 },
         });
-        var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) => { Assert.Fail($"A dialog opened: {dialog.Message}"); await dialog.DismissAsync(); };
         return page;
     }

@@ -11,22 +11,17 @@ namespace Calendar.Tests.Browser;
 
 /// <summary>The public pages and both embeds in headless Chromium, on the sample data plus a few events of our own.</summary>
 [NonParallelizable]
-public sealed class PagesBrowserTests
+public sealed class PagesBrowserTests : BrowserFixture
 {
     private const string HostileTitle = "<img src=x onerror=alert(1)> Hostile title";
-    private CalendarApp _app = null!;
-    private Uri _base = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
     private string _webinarId = null!, _hostileId = null!, _webinarStartInNewYork = null!;
 
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" };
+
     [OneTimeSetUp]
-    public async Task Start()
+    public async Task AddEvents()
     {
-        (_app, _base) = await CalendarApp.StartOnKestrelAsync(new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" });
-        (_playwright, _browser) = await Support.Browser.LaunchAsync();
-        using var moderator = new HttpClient { BaseAddress = _base };
-        moderator.DefaultRequestHeaders.Authorization = new("Bearer", CalendarApp.ModeratorToken);
+        using var moderator = ModeratorApi();
         var soon = DateTime.UtcNow.AddDays(10).ToString("yyyy-MM-dd");
         _webinarId = await CreateAsync(moderator, EventBuilder.Timed("Webinar: identifying forced labour in supply chains",
                 $"{soon}T14:00", $"{soon}T15:30")
@@ -42,14 +37,6 @@ public sealed class PagesBrowserTests
             .With("tags", new[] { "labour-exploitation" }));
     }
 
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
-
     private static async Task<string> CreateAsync(HttpClient client, object body)
     {
         var response = await client.PostJsonAsync("/api/events", body);
@@ -57,16 +44,13 @@ public sealed class PagesBrowserTests
         return (await response.JsonAsync()).GetProperty("id").GetString()!;
     }
 
-    private string Url(string path) => new Uri(_base, path).ToString();
-
     /// <summary>A page that fails the test if any dialog (alert from injected markup) opens.</summary>
     private async Task<(IPage Page, List<string> Dialogs)> NewPageAsync(bool bypassCsp = false)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var page = await OpenPageAsync(new BrowserNewContextOptions
         {
             BypassCSP = bypassCsp, Locale = "en-GB", TimezoneId = "America/New_York", ViewportSize = new() { Width = 1200, Height = 900 },
         });
-        var page = await context.NewPageAsync();
         var dialogs = new List<string>();
         page.Dialog += async (_, dialog) => { dialogs.Add(dialog.Message); await dialog.DismissAsync(); };
         return (page, dialogs);
@@ -210,17 +194,12 @@ public sealed class PagesBrowserTests
     [Test]
     public async Task The_widget_shows_world_days_as_dates_and_says_so_when_nothing_matches()
     {
-        var (page, _) = await NewPageAsync();
-        await using var host = await StaticHost.StartAsync($"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>
-            <script src="{Url("/embed.js")}"></script>
+        var (page, host) = await OpenWidgetHostAsync("""
             <calendar-events id="days" kind="world-day" limit="3" locale="fr"></calendar-events>
             <calendar-events id="none" tag="no-such-tag"></calendar-events>
             <calendar-events id="bad" kind="party"></calendar-events>
-            </body></html>
             """);
-        await page.GotoAsync(host.Address);
-        await page.Locator("#days li").First.WaitForAsync(new() { Timeout = 15_000 });
+        await using var _ = host;
         await page.Locator("#none .state").GetByText("No upcoming events").WaitForAsync(new() { Timeout = 15_000 });
         await page.Locator("#bad .state").GetByText("could not be loaded").WaitForAsync(new() { Timeout = 15_000 });
         var first = await page.Locator("#days time").First.GetAttributeAsync("datetime");
@@ -231,15 +210,10 @@ public sealed class PagesBrowserTests
     [Test]
     public async Task The_widget_shows_each_world_day_on_its_coming_date_not_the_year_the_series_began()
     {
-        var (page, _) = await NewPageAsync();
-        await using var host = await StaticHost.StartAsync($"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>
-            <script src="{Url("/embed.js")}"></script>
+        var (page, host) = await OpenWidgetHostAsync("""
             <calendar-events id="days" kind="world-day" limit="5" locale="en"></calendar-events>
-            </body></html>
             """);
-        await page.GotoAsync(host.Address);
-        await page.Locator("#days li").First.WaitForAsync(new() { Timeout = 15_000 });
+        await using var _ = host;
         var dates = await page.Locator("#days time").EvaluateAllAsync<string[]>("ts => ts.map(t => t.getAttribute('datetime'))");
         var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
         Assert.That(dates, Has.Length.EqualTo(5));
@@ -283,6 +257,30 @@ public sealed class PagesBrowserTests
         if (path.Contains("theme=dark")) await Support.Browser.ScreenshotAsync(page, "embed-dark");
     }
 
+
+    /// <summary>A partner's page on another origin that loads /embed.js and holds these calendar-events elements, one of
+    /// them with id "days"; returns the page once that list shows. The caller disposes the host.</summary>
+    private async Task<(IPage Page, StaticHost Host)> OpenWidgetHostAsync(string elements)
+    {
+        var (page, _) = await NewPageAsync();
+        var host = await StaticHost.StartAsync($"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>
+            <script src="{Url("/embed.js")}"></script>
+            {elements}
+            </body></html>
+            """);
+        try
+        {
+            await page.GotoAsync(host.Address);
+            await page.Locator("#days li").First.WaitForAsync(new() { Timeout = 15_000 });
+            return (page, host);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>A partner's site: one static HTML page on its own loopback port (a different origin).</summary>
     private sealed class StaticHost : IAsyncDisposable

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Calendar.Tests.Support;
 using Microsoft.Playwright;
@@ -7,49 +6,29 @@ namespace Calendar.Tests.Browser;
 
 /// <summary>/admin/sources in headless Chromium: a moderator adds a partner's feed with the keyboard, fetches it,
 /// reads the report and finds the events in the queue; hostile text stays text; axe-core finds nothing serious.</summary>
-public sealed class SourcePagesTests
+public sealed class SourcePagesTests : BrowserFixture
 {
-    private CalendarApp _app = null!;
-    private Uri _base = null!;
     private FeedServer _server = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
     private const string Password = "a long moderator password";
 
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Calendar:Import:AllowPrivateNetworks"] = "true" };
+
     [OneTimeSetUp]
-    public async Task Start()
+    public async Task StartFeedServerAndAddModerator()
     {
         _server = await FeedServer.StartAsync();
-        (_app, _base) = await CalendarApp.StartOnKestrelAsync(new Dictionary<string, string?> { ["Calendar:Import:AllowPrivateNetworks"] = "true" });
-        (_playwright, _browser) = await Support.Browser.LaunchAsync();
-        using var api = Api();
+        using var api = ModeratorApi();
         var created = await api.PostAsJsonAsync("/api/admin/accounts", new { email = "feeds@example.org", role = "moderator", password = Password });
         Assert.That(created.IsSuccessStatusCode, Is.True);
     }
 
     [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
-    private HttpClient Api()
-    {
-        var api = new HttpClient { BaseAddress = _base };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CalendarApp.ModeratorToken);
-        return api;
-    }
+    public async Task StopFeedServer() => await _server.DisposeAsync();
 
     private async Task<(IPage Page, List<string> Problems)> SignedInAsync(bool bypassCsp = false)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = bypassCsp, Locale = "en-GB" });
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error" && !m.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) problems.Add(m.Text); };
-        page.PageError += (_, e) => problems.Add(e);
+        var page = await OpenPageAsync(new BrowserNewContextOptions { BypassCSP = bypassCsp, Locale = "en-GB" });
+        var problems = CollectProblems(page);
         page.Dialog += (_, d) => problems.Add("a dialog opened: " + d.Message);
         await page.GotoAsync(new Uri(_base, "/login").ToString());
         await page.GetByLabel("E-mail").FillAsync("feeds@example.org");
@@ -121,7 +100,7 @@ public sealed class SourcePagesTests
     [Test]
     public async Task A_source_can_be_paused_resumed_and_retired_from_its_page()
     {
-        using var api = Api();
+        using var api = ModeratorApi();
         var created = await api.PostAsJsonAsync("/api/sources", new { name = "Lifecycle partner", url = _server.Url("/lifecycle.ics"), organizer = "KOK" });
         var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
         var (page, problems) = await SignedInAsync();
@@ -141,7 +120,7 @@ public sealed class SourcePagesTests
     {
         var items = Ics.Weekly("axe", 5);
         _server.Serve("/axe.ics", Ics.Calendar([.. items, new Ics.Item("bad@partner.example", "", "20310601T100000", "20310601T110000")]));
-        using var api = Api();
+        using var api = ModeratorApi();
         var form = await api.PostAsJsonAsync("/api/events", EventBuilder.Timed("Axe session one", "2031-03-03T10:00", "2031-03-03T11:00", "Europe/Vienna"));
         Assert.That(form.IsSuccessStatusCode, Is.True);
         var created = await api.PostAsJsonAsync("/api/sources", new { name = "Audited partner", url = _server.Url("/axe.ics"), organizer = "KOK" });

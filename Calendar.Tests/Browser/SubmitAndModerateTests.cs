@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Calendar.Tests.Support;
 using Microsoft.Playwright;
@@ -7,43 +6,17 @@ namespace Calendar.Tests.Browser;
 
 /// <summary>The whole path in headless Chromium: submit, see the status, a moderator signs in and approves,
 /// the event is public.</summary>
-public sealed class SubmitAndModerateTests
+public sealed class SubmitAndModerateTests : BrowserFixture
 {
-    private CalendarApp _app = null!;
-    private Uri _base = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        (_app, _base) = await CalendarApp.StartOnKestrelAsync(new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" });
-        (_playwright, _browser) = await Support.Browser.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Calendar:LoadSampleData"] = "true" };
 
     private async Task<(IPage Page, List<string> Problems)> NewPageAsync(int width = 1000, bool bypassCsp = false)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var page = await OpenPageAsync(new BrowserNewContextOptions
         {
             BypassCSP = bypassCsp, TimezoneId = "Europe/Brussels", Locale = "en-GB", ViewportSize = new ViewportSize { Width = width, Height = 900 },
         });
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        // A 400 answer (the form with errors) or a missing favicon is logged as "Failed to load resource"; that is not a fault.
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) problems.Add(message.Text);
-        };
-        page.PageError += (_, error) => problems.Add(error);
-        return (page, problems);
+        return (page, CollectProblems(page));
     }
 
     [Test]
@@ -99,8 +72,7 @@ public sealed class SubmitAndModerateTests
         Assert.That(privateLink, Does.StartWith(new Uri(_base, "/submissions/").ToString()));
         await Support.Browser.ScreenshotAsync(page, "submission-received");
 
-        using var api = new HttpClient { BaseAddress = _base };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CalendarApp.ModeratorToken);
+        using var api = ModeratorApi();
         var created = await api.PostAsJsonAsync("/api/admin/accounts",
             new { email = "moderator@example.org", role = "moderator", password = "a long moderator password" });
         Assert.That(created.IsSuccessStatusCode, Is.True, await created.Content.ReadAsStringAsync());
@@ -159,8 +131,7 @@ public sealed class SubmitAndModerateTests
     [Test]
     public async Task The_form_login_and_moderation_pages_have_no_serious_accessibility_violations()
     {
-        using var api = new HttpClient { BaseAddress = _base };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CalendarApp.ModeratorToken);
+        using var api = ModeratorApi();
         await api.PostAsJsonAsync("/api/admin/accounts", new { email = "axe@example.org", role = "moderator", password = "a long moderator password" });
         var submitted = await api.PostAsJsonAsync("/api/submissions", EventBuilder.Timed("Audited by axe").With("contactEmail", "x@example.org"));
         var id = (await submitted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
