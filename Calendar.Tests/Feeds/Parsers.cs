@@ -43,12 +43,14 @@ public static class Parsers
             ? value.AsUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : value.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static async Task<SeenCalendar> IcalJsAsync(byte[] bytes)
+    /// <summary>Runs one of the ical.js scripts in Calendar.Tests/Feeds/icaljs on <paramref name="input"/> (stdin, in
+    /// UTC) and reads the JSON it prints.</summary>
+    public static async Task<JsonElement> RunIcalJsAsync(byte[] input, params string[] arguments)
     {
         var directory = Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Feeds", "icaljs");
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "ical.js")))
             throw new InvalidOperationException($"ical.js is not installed in {directory}: run scripts/test (it runs npm ci there).");
-        var start = new ProcessStartInfo("node", "parse.mjs")
+        var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = directory,
             RedirectStandardInput = true,
@@ -57,15 +59,21 @@ public static class Parsers
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["TZ"] = "UTC";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.BaseStream.WriteAsync(bytes);
+        await process.StandardInput.BaseStream.WriteAsync(input);
         process.StandardInput.Close();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"ical.js failed: {await error}");
+        return JsonDocument.Parse(await output).RootElement;
+    }
 
-        var json = JsonDocument.Parse(await output).RootElement;
+    public static async Task<SeenCalendar> IcalJsAsync(byte[] bytes)
+    {
+        var json = await RunIcalJsAsync(bytes, "parse.mjs");
         string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         static string Normalise(string value) =>
             value.Length == 10 ? value : DateTime.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)

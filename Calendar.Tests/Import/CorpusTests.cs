@@ -197,30 +197,7 @@ public sealed class CorpusTests
         return zone is null ? $"unresolved {tzid}" : Utc(zone.ResolveLocal(local, Resolvers.LenientResolver).ToInstant());
     }
 
-    internal static async Task<JsonElement> IcalJsAsync(string text)
-    {
-        var directory = System.IO.Path.Combine(Support.Browser.FindRepositoryRoot(), "Calendar.Tests", "Feeds", "icaljs");
-        if (!Directory.Exists(System.IO.Path.Combine(directory, "node_modules", "ical.js")))
-            throw new InvalidOperationException($"ical.js is not installed in {directory}: run scripts/test (it runs npm ci there).");
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (var arg in new[] { "expand.mjs", Utc(WindowStart), Utc(WindowEnd), Compared.ToString(CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(arg);
-        start.Environment["TZ"] = "UTC";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.BaseStream.WriteAsync(Encoding.UTF8.GetBytes(text));
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ical.js failed: {await error}");
-        return JsonDocument.Parse(await output).RootElement;
-    }
+    internal static Task<JsonElement> IcalJsAsync(string text) =>
+        Feeds.Parsers.RunIcalJsAsync(Encoding.UTF8.GetBytes(text), "expand.mjs", Utc(WindowStart), Utc(WindowEnd),
+            Compared.ToString(CultureInfo.InvariantCulture));
 }
